@@ -1,0 +1,122 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from assessment.models import (
+    Criterion,
+    CriterionUnit,
+    District,
+    Indicator,
+    Metric,
+    ResponsibleUnit,
+    Rubric,
+    Section,
+    Town,
+    User,
+)
+from assessment.resources import CriterionResource
+
+admin.site.site_header = _("六合区技防达标评估门户 · 管理")
+admin.site.site_title = _("技防达标评估门户")
+admin.site.index_title = _("系统管理")
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ("code", "title", "points", "order")
+    show_change_link = True
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ("code", "title", "points", "order")
+    show_change_link = True
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ("code", "title", "points", "deadline", "deadline_is_span", "order")
+    show_change_link = True
+
+
+class CriterionUnitInline(admin.TabularInline):
+    model = CriterionUnit
+    extra = 0
+    fields = ("unit", "order")
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ("title", "version", "total_points")
+    inlines = [SectionInline]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "points", "rubric")
+    list_filter = ("rubric",)
+    ordering = ("rubric", "order")
+    inlines = [IndicatorInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "points", "section")
+    list_filter = ("section__rubric", "section")
+    list_select_related = ("section",)
+    ordering = ("section__rubric", "section__order", "order")
+    inlines = [CriterionInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(ImportExportModelAdmin):
+    resource_classes = [CriterionResource]
+    list_display = ("code", "title", "points", "deadline_display", "deadline_is_span", "indicator")
+    list_filter = ("indicator__section__rubric", "indicator__section", "deadline_is_span")
+    list_select_related = ("indicator",)
+    search_fields = ("code", "title", "content")
+    ordering = ("indicator__section__rubric", "indicator__section__order", "indicator__order", "order")
+    filter_horizontal = ("metrics",)
+    inlines = [CriterionUnitInline]
+
+    @admin.display(description=_("完成时间"), ordering="deadline")
+    def deadline_display(self, obj):
+        return obj.deadline.strftime("%Y年%m月")
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ("code", "label", "unit", "kind", "whole", "rubric")
+    list_filter = ("rubric", "kind")
+    list_select_related = ("whole", "rubric")
+
+
+@admin.register(ResponsibleUnit)
+class ResponsibleUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "level")
+    list_filter = ("level",)
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+
+
+@admin.register(Town)
+class TownAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "district", "order")
+    list_filter = ("district", "kind")
+    list_select_related = ("district",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "last_name", "first_name", "role", "town", "unit", "is_active")
+    list_filter = ("role", "town", "unit", "is_active")
+    list_select_related = ("town", "unit")
+    fieldsets = BaseUserAdmin.fieldsets + ((_("门户角色"), {"fields": ("role", "town", "unit")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("门户角色"), {"fields": ("role", "town", "unit")}),)

@@ -1,0 +1,56 @@
+"""Demo accounts (and, as the portal grows, demo data) for a first look.
+
+Refuses to run with DEBUG off: demo passwords must never reach production.
+Running it again changes nothing, passwords included.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from assessment.models import Town, User
+from assessment.standard import load_default_standard
+
+DEMO_ACCOUNTS = [
+    # username, role, town index (into the ordered towns), full name
+    ("admin", User.Role.ADMIN, None, "系统管理员"),
+    ("reviewer", User.Role.REVIEWER, None, "视频办评审员"),
+    ("leader", User.Role.VIEWER, None, "综治办领导"),
+    ("official1", User.Role.TOWN, 0, "街镇填报员一"),
+    ("official2", User.Role.TOWN, 1, "街镇填报员二"),
+]
+
+
+class Command(BaseCommand):
+    help = "创建演示账号和演示数据（仅限 DEBUG 模式）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="演示账号的密码；不填则随机生成并打印。")
+
+    def handle(self, *args, password=None, **options):
+        if not settings.DEBUG:
+            raise CommandError("DEBUG 未开启：演示数据只能在开发环境中创建。")
+        password = password or secrets.token_urlsafe(9)
+        load_default_standard()
+        created = self.create_accounts(password)
+        if created:
+            self.stdout.write(f"已创建演示账号：{'、'.join(created)}，密码：{password}")
+        else:
+            self.stdout.write("演示账号已存在，未作任何修改。")
+
+    @transaction.atomic
+    def create_accounts(self, password):
+        towns = list(Town.objects.order_by("district", "order", "name")[:2])
+        created = []
+        for username, role, town_index, full_name in DEMO_ACCOUNTS:
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User(username=username, role=role, last_name=full_name)
+            user.town = towns[town_index] if town_index is not None else None
+            user.is_staff = user.is_superuser = role == User.Role.ADMIN
+            user.set_password(password)
+            user.save()
+            created.append(username)
+        return created

@@ -1,0 +1,32 @@
+import pytest
+from django.core.management import call_command
+
+from assessment.models import Criterion
+
+
+def test_login_page_is_chinese_and_logs_in(client, db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", password="demo-pass-1")
+    page = client.get("/accounts/login/").content.decode()
+    assert "用户名" in page and "密码" in page
+    bad = client.post("/accounts/login/", {"username": "official1", "password": "wrong"})
+    assert "用户名或密码不正确" in bad.content.decode()
+    assert 'value="official1"' in bad.content.decode()
+    good = client.post("/accounts/login/", {"username": "official1", "password": "demo-pass-1"})
+    assert good.status_code == 302
+
+
+def test_standard_page_requires_login(client, rubric):
+    assert client.get("/standard/").status_code == 302
+
+
+@pytest.mark.parametrize("extra", [0, 5])
+def test_standard_page_lists_every_criterion(client, reviewer, rubric, django_assert_num_queries, extra):
+    template = Criterion.objects.get(code="6.1.1")
+    for n in range(extra):
+        Criterion.objects.create(indicator=template.indicator, code=f"6.1.{n + 2}", title="附加", content="附加",
+                                 points=0, deadline=template.deadline, order=n + 2)
+    client.force_login(reviewer)
+    with django_assert_num_queries(8):
+        page = client.get("/standard/").content.decode()
+    assert page.count("<tr>") == 41 + extra + 1
