@@ -10,12 +10,16 @@ from assessment.models import (
     Indicator,
     Metric,
     ResponsibleUnit,
+    Round,
+    RoundDeadline,
     Rubric,
     Section,
+    Submission,
     Town,
     User,
 )
 from assessment.resources import CriterionResource
+from assessment.services import ensure_checklist
 
 admin.site.site_header = _("六合区技防达标评估门户 · 管理")
 admin.site.site_title = _("技防达标评估门户")
@@ -120,3 +124,40 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("town", "unit")
     fieldsets = BaseUserAdmin.fieldsets + ((_("门户角色"), {"fields": ("role", "town", "unit")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("门户角色"), {"fields": ("role", "town", "unit")}),)
+
+
+class RoundDeadlineInline(admin.TabularInline):
+    model = RoundDeadline
+    extra = 0
+    autocomplete_fields = ("criterion",)
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ("name", "rubric", "opens_on", "closes_on", "pass_mark", "late_policy", "results_published")
+    list_filter = ("district", "results_published")
+    inlines = [RoundDeadlineInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Opening a round gives every town its full checklist; towns added later get theirs on the next save.
+        ensure_checklist(obj)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Read-only here: statuses change only through the portal's workflow."""
+
+    list_display = ("town", "criterion", "round", "status", "updated_at")
+    list_filter = ("round", "status", "town")
+    list_select_related = ("town", "criterion", "round")
+    search_fields = ("criterion__code", "criterion__title", "town__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,12 +7,15 @@ that each level sums to its parent.
 
 import calendar
 import datetime
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 POINTS = {"max_digits": 5, "decimal_places": 1, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -235,3 +238,164 @@ class User(AbstractUser):
     @property
     def sees_all_towns(self):
         return self.is_superuser or self.role in {self.Role.REVIEWER, self.Role.VIEWER, self.Role.ADMIN}
+
+
+class Round(models.Model):
+    """One annual assessment (年度考评) of every town against one rubric version."""
+
+    class LatePolicy(models.TextChoices):
+        FLAG = "flag", _("仅标记，不扣分")
+        DEDUCT = "deduct", _("按比例扣分")
+
+    rubric = models.ForeignKey(Rubric, models.PROTECT, related_name="rounds", verbose_name=_("评估标准"))
+    district = models.ForeignKey(District, models.PROTECT, related_name="rounds", verbose_name=_("区"))
+    name = models.CharField(_("名称"), max_length=100)
+    opens_on = models.DateField(_("开始填报日期"))
+    closes_on = models.DateField(_("截止填报日期"))
+    pass_mark = models.DecimalField(_("达标线"), null=True, blank=True, help_text=_("评估标准未规定达标线，由本轮考评设定"), **POINTS)
+    late_policy = models.CharField(_("逾期处理"), max_length=10, choices=LatePolicy.choices, default=LatePolicy.FLAG)
+    late_deduction = models.DecimalField(
+        _("逾期扣分比例"), max_digits=4, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))], help_text=_("如 0.20 表示扣去该项得分的 20%"),
+    )
+    results_published = models.BooleanField(_("已向街镇公布结果"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("年度考评")
+        verbose_name_plural = _("年度考评")
+        ordering = ["-opens_on", "-id"]
+
+    def __str__(self):
+        return self.name
+
+    def is_open(self, today):
+        return self.opens_on <= today <= self.closes_on
+
+
+class RoundDeadline(models.Model):
+    """A 完成时间 adjusted for one round; without one the standard's applies."""
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="deadlines", verbose_name=_("年度考评"))
+    criterion = models.ForeignKey(Criterion, models.CASCADE, related_name="round_deadlines", verbose_name=_("考察点"))
+    deadline = models.DateField(_("调整后的完成时间"), help_text=_("完成月份的第一天"))
+
+    class Meta:
+        verbose_name = _("完成时间调整")
+        verbose_name_plural = _("完成时间调整")
+        constraints = [models.UniqueConstraint(fields=["round", "criterion"], name="unique_round_deadline")]
+
+    def __str__(self):
+        return f"{self.criterion.code} → {self.deadline:%Y-%m}"
+
+
+class Submission(models.Model):
+    """A town's answer to one criterion in one round (填报).
+
+    `status` changes only in `assessment.services`; `version` grows with every
+    save so a stale form is detected instead of overwriting newer work.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        RETURNED = "returned", _("已退回")
+        SCORED = "scored", _("已评分")
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="submissions", verbose_name=_("年度考评"))
+    town = models.ForeignKey(Town, models.PROTECT, related_name="submissions", verbose_name=_("街镇"))
+    criterion = models.ForeignKey(Criterion, models.PROTECT, related_name="submissions", verbose_name=_("考察点"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    narrative = models.TextField(_("说明"), blank=True)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    started = models.BooleanField(_("已开始填报"), default=False)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("最后修改人")
+    )
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("填报")
+        verbose_name_plural = _("填报")
+        ordering = ["round", "town", "criterion__indicator__section__order", "criterion__indicator__order", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "town", "criterion"], name="unique_submission"),
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+
+    def __str__(self):
+        return f"{self.town} · {self.criterion.code}"
+
+    @property
+    def is_editable_status(self):
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class Figure(models.Model):
+    """One figure of a town in a round (指标数据); every criterion needing it reads this row."""
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="figures", verbose_name=_("年度考评"))
+    town = models.ForeignKey(Town, models.PROTECT, related_name="figures", verbose_name=_("街镇"))
+    metric = models.ForeignKey(Metric, models.PROTECT, related_name="figures", verbose_name=_("指标数据项"))
+    value = models.DecimalField(_("数值"), max_digits=14, decimal_places=2)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("填报人"))
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("指标数据")
+        verbose_name_plural = _("指标数据")
+        constraints = [models.UniqueConstraint(fields=["round", "town", "metric"], name="unique_figure")]
+
+    def __str__(self):
+        return f"{self.metric.label}：{self.value}"
+
+
+def evidence_path(instance, filename):
+    """A random stored name: the original name is kept only in the database."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"evidence/{instance.submission.round_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="evidence", verbose_name=_("填报"))
+    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    description = models.CharField(_("说明"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Transition(models.Model):
+    """One step of a submission's workflow, with who and why: the round trips a town sees."""
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="transitions", verbose_name=_("填报"))
+    from_status = models.CharField(_("原状态"), max_length=10, choices=Submission.Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=10, choices=Submission.Status.choices)
+    actor = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+", verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    comment = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -1,11 +1,34 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from assessment import services
 from assessment.api import rubric_tree_queryset
+from assessment.forms import METRIC_PREFIX, SubmissionForm
+from assessment.models import CriterionUnit, Submission, Town, User
+from assessment.rounds import (
+    current_round,
+    deadline_overrides,
+    item_deadline,
+    item_deadline_state,
+    progress,
+    stored_figures,
+)
+from assessment.scoping import get_evidence_for_user, get_submission_for_user, submissions_for_user
+from assessment.timeline import build_timeline
+
+INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 
 @login_required
 def home(request):
+    if request.user.role in {User.Role.TOWN, User.Role.DEPARTMENT}:
+        return redirect("dashboard")
     return redirect("standard")
 
 
@@ -14,3 +37,152 @@ def standard(request):
     """附件1 as a table, for every logged-in user."""
     rubric = rubric_tree_queryset().order_by("-version", "-id").first()
     return render(request, "assessment/standard.html", {"rubric": rubric})
+
+
+@login_required
+def dashboard(request):
+    """The round's checklist of the items this user may see, grouped like 附件1."""
+    round_ = current_round(request.user, request.GET.get("round"))
+    if round_ is None:
+        return render(request, "assessment/dashboard.html", {"round": None})
+    items = _dashboard_items(request, round_)
+    overrides = deadline_overrides(round_)
+    for item in items:
+        item.deadline_state = item_deadline_state(item, overrides)
+        item.deadline = item_deadline(item, overrides)
+    towns = Town.objects.filter(pk__in=submissions_for_user(request.user).filter(round=round_).values("town_id"))
+    context = {"round": round_, "items": items, "progress": progress(items), "towns": towns,
+               "town_id": request.GET.get("town", ""), "is_open": round_.is_open(timezone.localdate())}
+    return render(request, "assessment/dashboard.html", context)
+
+
+def _dashboard_items(request, round_):
+    items = submissions_for_user(request.user).filter(round=round_)
+    town = request.GET.get("town", "")
+    if town.isdigit():
+        items = items.filter(town_id=int(town))
+    links = CriterionUnit.objects.select_related("unit")
+    return list(
+        items.select_related("town", "criterion__indicator__section")
+        .prefetch_related(Prefetch("criterion__unit_links", queryset=links))
+        .order_by("town__order", "criterion__indicator__section__order", "criterion__indicator__order", "criterion__order")
+    )
+
+
+@login_required
+def submission_detail(request, pk):
+    submission = get_submission_for_user(request.user, pk)
+    stored = stored_figures(submission.round_id, submission.town_id)
+    form_kwargs = {"criterion": submission.criterion, "stored": stored}
+    if request.method == "POST":
+        form = SubmissionForm(request.POST, request.FILES, **form_kwargs)
+        response = _handle_post(request, submission, form)
+        if response is not None:
+            return response
+    else:
+        form = SubmissionForm(initial=_initial(submission, stored), **form_kwargs)
+    return _render_detail(request, submission, form)
+
+
+def _initial(submission, stored):
+    initial = {"narrative": submission.narrative, "completed_on": submission.completed_on, "version": submission.version}
+    for metric in submission.criterion.metrics.all():
+        initial[METRIC_PREFIX + metric.code] = stored.get(metric.code)
+    return initial
+
+
+def _handle_post(request, submission, form):
+    """Save (and submit when asked); None means: show the form again with what was typed."""
+    wants_submit = request.POST.get("action") == "submit"
+    if wants_submit and submission.status == Submission.Status.SUBMITTED:
+        messages.info(request, _("该考察点已提交，无需重复提交。"))
+        return redirect("submission", pk=submission.pk)
+    if not form.is_valid():
+        messages.error(request, _("填写有误，内容尚未保存，请按提示修改。"))
+        return None
+    try:
+        saved = services.save_draft(
+            submission, user=request.user, narrative=form.cleaned_data["narrative"],
+            completed_on=form.cleaned_data["completed_on"], figures=form.figures(), version=form.cleaned_data["version"],
+        )
+        if form.cleaned_data.get("evidence_file"):
+            services.add_evidence(saved, user=request.user, upload=form.cleaned_data["evidence_file"],
+                                  description=form.cleaned_data["evidence_description"])
+    except services.Conflict as conflict:
+        return _conflict(request, submission, form, conflict, wants_submit)
+    except services.ServiceError as error:
+        form.add_error(None, error.message)
+        return None
+    return _after_save(request, saved, wants_submit)
+
+
+def _after_save(request, saved, wants_submit):
+    if not wants_submit:
+        messages.success(request, _("草稿已保存。"))
+        return redirect("submission", pk=saved.pk)
+    try:
+        services.submit(saved, user=request.user)
+    except services.ServiceError as error:
+        messages.warning(request, _("草稿已保存。") + error.message)
+        return redirect("submission", pk=saved.pk)
+    messages.success(request, _("已提交，等待视频办评审。"))
+    return redirect("submission", pk=saved.pk)
+
+
+def _conflict(request, submission, form, conflict, wants_submit):
+    current = conflict.current
+    if wants_submit and current.status == Submission.Status.SUBMITTED and current.updated_by_id == request.user.id:
+        messages.info(request, _("该考察点已提交，无需重复提交。"))
+        return redirect("submission", pk=submission.pk)
+    # Keep what was typed; the new version lets a deliberate second save win.
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form.data = data
+    form.add_error(None, conflict.message)
+    request.conflict = current
+    return None
+
+
+def _render_detail(request, submission, form):
+    refusal = services.edit_refusal(submission, request.user)
+    overrides = deadline_overrides(submission.round)
+    context = {
+        "submission": submission,
+        "criterion": submission.criterion,
+        "form": form,
+        "refusal": refusal,
+        "editable": refusal is None,
+        "evidence": list(submission.evidence.select_related("uploaded_by")),
+        "timeline": build_timeline(submission),
+        "deadline_state": item_deadline_state(submission, overrides),
+        "deadline": item_deadline(submission, overrides),
+        "conflict": getattr(request, "conflict", None),
+    }
+    return render(request, "assessment/submission.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def evidence_download(request, pk):
+    """Evidence is served only through here, after the scope check; `?inline=1` shows PDFs and images."""
+    evidence = get_evidence_for_user(request.user, pk)
+    inline = request.GET.get("inline") == "1" and evidence.kind in INLINE_TYPES
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=not inline, filename=evidence.original_name,
+        content_type=INLINE_TYPES.get(evidence.kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    evidence = get_evidence_for_user(request.user, pk)
+    try:
+        services.delete_evidence(evidence, user=request.user)
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已删除佐证材料“%(name)s”。") % {"name": evidence.original_name})
+    return redirect("submission", pk=evidence.submission_id)
+

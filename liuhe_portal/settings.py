@@ -135,3 +135,9 @@ if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
     CSRF_COOKIE_HTTPONLY = False
     X_FRAME_OPTIONS = "DENY"
+
+# Evidence uploads: kinds by content (see assessment.evidence) and a size limit.
+EVIDENCE_ALLOWED_KINDS = env_list("EVIDENCE_ALLOWED_KINDS", "pdf,doc,docx,xls,xlsx,jpg,png")
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
+# Days before a deadline from which an open item shows as 即将到期.
+DEADLINE_SOON_DAYS = 30

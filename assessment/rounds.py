@@ -1,0 +1,59 @@
+"""Read-side helpers for a round: which round, deadlines, a town's progress."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from assessment.models import Figure, Round, RoundDeadline, Submission
+from scoring.engine import YearMonth, deadline_state
+
+DONE = {Submission.Status.SUBMITTED, Submission.Status.SCORED}
+
+
+def current_round(user, round_id=None):
+    """The round asked for, else the newest one of the user's district (None if there is none)."""
+    rounds = Round.objects.select_related("rubric", "district")
+    if user.town_id:
+        rounds = rounds.filter(district_id=user.town.district_id)
+    if round_id:
+        return rounds.filter(pk=round_id).first()
+    return rounds.order_by("-opens_on", "-id").first()
+
+
+def deadline_overrides(round_):
+    return dict(RoundDeadline.objects.filter(round=round_).values_list("criterion_id", "deadline"))
+
+
+def item_deadline(submission, overrides):
+    return overrides.get(submission.criterion_id, submission.criterion.deadline)
+
+
+def item_deadline_state(submission, overrides, today=None):
+    """The engine's deadline state; a date counts as completion once the town has handed the item in."""
+    deadline = item_deadline(submission, overrides)
+    completed_on = submission.completed_on if submission.status != Submission.Status.DRAFT else None
+    return deadline_state(
+        YearMonth(deadline.year, deadline.month),
+        completed_on,
+        today or timezone.localdate(),
+        soon_days=settings.DEADLINE_SOON_DAYS,
+    )
+
+
+def progress(submissions):
+    """Counts and points covered for a list of one town's submissions."""
+    done = [s for s in submissions if s.status in DONE]
+    return {
+        "done": len(done),
+        "total": len(submissions),
+        "points_done": sum((s.criterion.points for s in done), Decimal("0")),
+        "points_total": sum((s.criterion.points for s in submissions), Decimal("0")),
+        "percent": round(100 * len(done) / len(submissions)) if submissions else 0,
+    }
+
+
+def stored_figures(round_id, town_id):
+    """A town's figures in a round: metric code → Decimal."""
+    rows = Figure.objects.filter(round_id=round_id, town_id=town_id).values_list("metric__code", "value")
+    return dict(rows)

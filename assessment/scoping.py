@@ -1,0 +1,45 @@
+"""Who may see what. Every page, download, export and API view starts here.
+
+A town official sees only their own town; a department official the items
+whose 责任单位 name their department, in every town; reviewers, leaders and
+administrators see everything. Anything outside a user's scope is a 404.
+"""
+
+from django.shortcuts import get_object_or_404
+
+from assessment.models import Evidence, Figure, Submission, User
+
+
+def submissions_for_user(user):
+    submissions = Submission.objects.all()
+    if not user.is_authenticated:
+        return submissions.none()
+    if user.sees_all_towns:
+        return submissions
+    if user.role == User.Role.TOWN and user.town_id:
+        return submissions.filter(town_id=user.town_id)
+    if user.role == User.Role.DEPARTMENT and user.unit_id:
+        return submissions.filter(criterion__unit_links__unit_id=user.unit_id)
+    return submissions.none()
+
+
+def get_submission_for_user(user, pk):
+    queryset = submissions_for_user(user).select_related(
+        "round", "town", "criterion__indicator__section", "updated_by"
+    ).prefetch_related("criterion__unit_links__unit", "criterion__metrics")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def evidence_for_user(user):
+    return Evidence.objects.filter(submission__in=submissions_for_user(user).values("pk"))
+
+
+def get_evidence_for_user(user, pk):
+    return get_object_or_404(evidence_for_user(user).select_related("submission__round"), pk=pk)
+
+
+def figures_for_user(user):
+    if user.is_authenticated and user.sees_all_towns:
+        return Figure.objects.all()
+    towns = submissions_for_user(user).values("town_id")
+    return Figure.objects.filter(town_id__in=towns)

@@ -1,0 +1,216 @@
+"""Every write of the workflow. Statuses change here and nowhere else.
+
+Each function runs in one transaction and locks the submission row, so a
+double-clicked submit or two people saving at once cannot both win.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment.evidence import check_upload
+from assessment.models import Criterion, Evidence, Figure, ResponsibleUnit, Round, Submission, Town, Transition, User
+
+Status = Submission.Status
+
+
+class ServiceError(Exception):
+    """A refusal with a message meant for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class Conflict(ServiceError):
+    """Somebody saved the submission since the form was opened."""
+
+    def __init__(self, current):
+        who = current.updated_by.get_full_name() or current.updated_by.username if current.updated_by else _("他人")
+        when = timezone.localtime(current.updated_at).strftime("%H:%M")
+        super().__init__(
+            _("该考察点已被 %(who)s 于 %(when)s 修改，您的内容尚未保存。请核对下方内容后再次保存。") % {"who": who, "when": when}
+        )
+        self.current = current
+
+
+class Incomplete(ServiceError):
+    def __init__(self, missing):
+        super().__init__(_("尚不能提交，请补充：%(items)s。") % {"items": "；".join(missing)})
+        self.missing = missing
+
+
+def _today():
+    return timezone.localdate()
+
+
+@transaction.atomic
+def open_round(*, rubric, district, name, opens_on, closes_on, pass_mark=None, **settings):
+    """Create a round and give every town of the district its full checklist."""
+    round_ = Round.objects.create(
+        rubric=rubric, district=district, name=name, opens_on=opens_on, closes_on=closes_on, pass_mark=pass_mark, **settings
+    )
+    ensure_checklist(round_)
+    return round_
+
+
+def ensure_checklist(round_):
+    """Add the missing (town, criterion) submissions of a round; idempotent."""
+    criteria = list(Criterion.objects.filter(indicator__section__rubric=round_.rubric).values_list("id", flat=True))
+    towns = list(Town.objects.filter(district=round_.district).values_list("id", flat=True))
+    existing = set(round_.submissions.values_list("town_id", "criterion_id"))
+    Submission.objects.bulk_create(
+        Submission(round=round_, town_id=t, criterion_id=c) for t in towns for c in criteria if (t, c) not in existing
+    )
+
+
+def is_responsible(user, submission):
+    """Whether this user answers this item: its town, or a department the standard names."""
+    units = [link.unit for link in submission.criterion.unit_links.all()]
+    if user.role == User.Role.TOWN:
+        return user.town_id == submission.town_id and any(u.level == ResponsibleUnit.Level.TOWN for u in units)
+    if user.role == User.Role.DEPARTMENT:
+        return any(u.id == user.unit_id for u in units)
+    return False
+
+
+def edit_refusal(submission, user, today=None):
+    """Why this user may not edit this submission now, or None if they may."""
+    today = today or _today()
+    round_ = submission.round
+    if not is_responsible(user, submission):
+        return _("您不是该考察点的填报单位，只能查看。")
+    if today > round_.closes_on:
+        return _("本轮考评已于 %(date)s 截止填报，填报内容只读，已填内容均已保存。") % {"date": round_.closes_on}
+    if today < round_.opens_on:
+        return _("本轮考评将于 %(date)s 开始填报。") % {"date": round_.opens_on}
+    if not submission.is_editable_status:
+        return _("该考察点%(status)s，不能修改。") % {"status": submission.get_status_display()}
+    return None
+
+
+def _lock(submission):
+    return Submission.objects.select_for_update().select_related("round", "criterion", "updated_by").get(pk=submission.pk)
+
+
+def _record(submission, to_status, user, comment=""):
+    Transition.objects.create(
+        submission=submission, from_status=submission.status, to_status=to_status, actor=user, comment=comment
+    )
+    submission.status = to_status
+
+
+@transaction.atomic
+def save_draft(submission, *, user, narrative, completed_on, figures, version):
+    """Save the town's answer and its figures; refuse a stale `version`.
+
+    `figures` maps Metric → Decimal or None (None clears the figure).
+    """
+    locked = _lock(submission)
+    refusal = edit_refusal(locked, user)
+    if refusal:
+        raise ServiceError(refusal)
+    if locked.version != version:
+        raise Conflict(locked)
+    locked.narrative, locked.completed_on = narrative, completed_on
+    locked.version += 1
+    locked.started = True
+    locked.updated_by = user
+    locked.save()
+    for metric, value in figures.items():
+        _save_figure(locked, metric, value, user)
+    return locked
+
+
+def _save_figure(submission, metric, value, user):
+    key = {"round_id": submission.round_id, "town_id": submission.town_id, "metric": metric}
+    if value is None:
+        for figure in Figure.objects.filter(**key):
+            figure.delete()
+        return
+    figure = Figure.objects.filter(**key).first()
+    if figure is None:
+        Figure.objects.create(value=value, updated_by=user, **key)
+    elif figure.value != value:
+        figure.value, figure.updated_by = value, user
+        figure.save()
+
+
+def missing_for_submit(submission):
+    """The list of what a submission still lacks, in the user's words."""
+    missing = []
+    if not submission.narrative.strip():
+        missing.append(_("说明"))
+    if submission.completed_on is None:
+        missing.append(_("完成日期"))
+    reported = set(
+        Figure.objects.filter(round_id=submission.round_id, town_id=submission.town_id).values_list("metric_id", flat=True)
+    )
+    missing += [metric.label for metric in submission.criterion.metrics.all() if metric.id not in reported]
+    if not submission.evidence.exists():
+        missing.append(_("至少一份佐证材料"))
+    return missing
+
+
+@transaction.atomic
+def submit(submission, *, user):
+    """Submit for review. A second submit of the same item is refused, not repeated."""
+    locked = _lock(submission)
+    if locked.status == Status.SUBMITTED:
+        raise ServiceError(_("该考察点已提交，无需重复提交。"))
+    refusal = edit_refusal(locked, user)
+    if refusal:
+        raise ServiceError(refusal)
+    missing = missing_for_submit(locked)
+    if missing:
+        raise Incomplete(missing)
+    _record(locked, Status.SUBMITTED, user)
+    locked.submitted_at = timezone.now()
+    locked.updated_by = user
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def return_for_revision(submission, *, user, reason):
+    """A reviewer sends a submitted item back to its town with a reason."""
+    if not (user.role == User.Role.REVIEWER or user.is_superuser):
+        raise ServiceError(_("只有视频办评审员可以退回填报。"))
+    if not reason.strip():
+        raise ServiceError(_("请填写退回原因。"))
+    locked = _lock(submission)
+    if locked.status != Status.SUBMITTED:
+        raise ServiceError(_("只有已提交的考察点可以退回，当前状态：%(status)s。") % {"status": locked.get_status_display()})
+    _record(locked, Status.RETURNED, user, reason.strip())
+    locked.return_reason = reason.strip()
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def add_evidence(submission, *, user, upload, description):
+    locked = _lock(submission)
+    refusal = edit_refusal(locked, user)
+    if refusal:
+        raise ServiceError(refusal)
+    if not description.strip():
+        raise ServiceError(_("请填写佐证材料的说明。"))
+    kind, digest = check_upload(upload)
+    return Evidence.objects.create(
+        submission=locked, file=upload, original_name=upload.name[:255], description=description.strip()[:200],
+        kind=kind, size=upload.size, sha256=digest, uploaded_by=user,
+    )
+
+
+@transaction.atomic
+def delete_evidence(evidence, *, user):
+    locked = _lock(evidence.submission)
+    refusal = edit_refusal(locked, user)
+    if refusal:
+        raise ServiceError(refusal)
+    name, storage = evidence.file.name, evidence.file.storage
+    evidence.delete()
+    # The row goes now; the file only once the deletion is committed.
+    transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,85 @@
+"""One submission's history as a list of events, newest first, in four queries.
+
+Sources: workflow transitions, and the django-simple-history records of the
+submission, of its evidence (deleted files included) and of the figures its
+criterion reads.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from assessment.models import Evidence, Figure, Submission, Transition
+
+TRACKED_FIELDS = (("narrative", _("说明")), ("completed_on", _("完成日期")))
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    who: str
+    text: str
+    detail: str = ""
+
+
+def _who(user):
+    if user is None:
+        return _("系统")
+    return user.get_full_name() or user.username
+
+
+def build_timeline(submission):
+    events = _transition_events(submission) + _submission_events(submission)
+    events += _evidence_events(submission) + _figure_events(submission)
+    return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+def _transition_events(submission):
+    return [
+        Event(t.at, _who(t.actor), f"{t.get_from_status_display()} → {t.get_to_status_display()}", t.comment)
+        for t in Transition.objects.filter(submission=submission).select_related("actor")
+    ]
+
+
+def _submission_events(submission):
+    records = list(
+        Submission.history.filter(id=submission.id).select_related("history_user").order_by("history_date", "history_id")
+    )
+    events, previous = [], None
+    for record in records:
+        changed = [label for field, label in TRACKED_FIELDS if previous is None or getattr(record, field) != getattr(previous, field)]
+        if previous is not None and changed:
+            events.append(Event(record.history_date, _who(record.history_user), _("修改了%(fields)s") % {"fields": "、".join(changed)}))
+        previous = record
+    return events
+
+
+def _evidence_events(submission):
+    events = []
+    for record in Evidence.history.filter(submission_id=submission.id).select_related("history_user"):
+        verb = {"+": _("上传了佐证材料"), "-": _("删除了佐证材料")}.get(record.history_type)
+        if verb:
+            events.append(Event(record.history_date, _who(record.history_user), f"{verb}“{record.original_name}”", record.description))
+    return events
+
+
+def _figure_events(submission):
+    metric_ids = [m.id for m in submission.criterion.metrics.all()]
+    records = Figure.history.filter(
+        round_id=submission.round_id, town_id=submission.town_id, metric_id__in=metric_ids
+    ).select_related("history_user", "metric")
+    events = []
+    for record in records:
+        if record.history_type == "-":
+            text = _("清除了%(label)s") % {"label": record.metric.label}
+        else:
+            text = _("%(label)s填报为 %(value)s %(unit)s") % {
+                "label": record.metric.label, "value": _plain(record.value), "unit": record.metric.unit,
+            }
+        events.append(Event(record.history_date, _who(record.history_user), text))
+    return events
+
+
+def _plain(value):
+    return format(value.normalize(), "f")

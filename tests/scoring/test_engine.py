@@ -1,0 +1,735 @@
+"""The pure scoring engine, without a database; rules come from the real rubric fixture."""
+
+import datetime
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.engine import (
+    FLAG_ONLY,
+    CriterionInput,
+    DeadlineState,
+    ItemInput,
+    LatePolicy,
+    Part,
+    PartKind,
+    Stage,
+    TownInput,
+    YearMonth,
+    apply_late_policy,
+    compute_results,
+    deadline_state,
+    propose,
+    rule_from_dict,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+RUBRIC = json.loads((ROOT / "fixtures" / "rubric_2017.json").read_text(encoding="utf-8"))
+FIXTURE_CRITERIA = {
+    criterion["code"]: (section["code"], criterion)
+    for section in RUBRIC["sections"]
+    for indicator in section["indicators"]
+    for criterion in indicator["criteria"]
+}
+METRIC_LABELS = {metric["code"]: metric["label"] for metric in RUBRIC["metrics"]}
+AS_OF = datetime.date(2017, 6, 30)
+
+
+def _propose(code, figures, as_of=AS_OF):
+    data = FIXTURE_CRITERIA[code][1]
+    decimals = {key: Decimal(value) for key, value in figures.items()}
+    return propose(rule_from_dict(data["rule"]), Decimal(data["points"]), decimals, as_of, metric_labels=METRIC_LABELS)
+
+
+def _outcome(code, figures, as_of=AS_OF):
+    proposal = _propose(code, figures, as_of)
+    return proposal.points, tuple(result.met for result in proposal.parts)
+
+
+# --------------------------------------------------------------------------- one test per threshold row
+
+
+@pytest.mark.parametrize(
+    "budget, expected",
+    [("6", ("2.0", (True,))), ("5", ("2.0", (True,))), ("4.9", ("0.0", (False,)))],
+    ids=["above", "edge_reaches", "below"],
+)
+def test_maintenance_budget_1_4_2_reaches_five_percent(budget, expected):
+    figures = {"maintenance_budget": budget, "project_cost": "100"}
+    assert _outcome("1.4.2", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "gov, expected",
+    [("11", ("1.0", (True,))), ("10", ("0.0", (False,))), ("9", ("0.0", (False,)))],
+    ids=["above", "edge_strict", "below"],
+)
+def test_gov_cameras_2_3_4_must_exceed_ten_percent(gov, expected):
+    figures = {"cameras_gov": gov, "cameras_total": "100"}
+    assert _outcome("2.3④", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "hd, expected",
+    [("81", ("1.0", (True,))), ("80", ("0.0", (False,))), ("79", ("0.0", (False,)))],
+    ids=["above", "edge_strict", "below"],
+)
+def test_hd_cameras_2_3_5_must_exceed_eighty_percent(hd, expected):
+    figures = {"key_area_cameras_hd": hd, "key_area_cameras": "100"}
+    assert _outcome("2.3⑤", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "alarmed, expected",
+    [("51", ("1.0", (True,))), ("50", ("0.0", (False,))), ("49", ("0.0", (False,)))],
+    ids=["above", "edge_strict", "below"],
+)
+def test_networked_alarms_2_3_6_must_exceed_half(alarmed, expected):
+    figures = {"key_units_alarm": alarmed, "key_units_total": "100"}
+    assert _outcome("2.3⑥", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "intervals, expected",
+    [
+        (("1.5", "2", "5", "8"), ("1.0", (True, True, True, True))),
+        (("2", "3", "10", "10"), ("1.0", (True, True, True, True))),
+        (("2.1", "3", "10", "10"), ("0.7", (False, True, True, True))),
+        (("2.1", "3.1", "10.5", "11"), ("0.0", (False, False, False, False))),
+    ],
+    ids=["all_under", "edge_reaches", "one_over_rounds_down", "all_over"],
+)
+def test_road_capture_intervals_2_4_4_stay_within_limits(intervals, expected):
+    codes = ("interval_main_road", "interval_secondary_road", "interval_township_road", "interval_alley")
+    assert _outcome("2.4④", dict(zip(codes, intervals, strict=True))) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "crowded, general, expected",
+    [
+        ("2", "4", ("1.0", (True, True))),
+        ("3", "5", ("1.0", (True, True))),
+        ("3.1", "5", ("0.5", (False, True))),
+        ("3.1", "5.1", ("0.0", (False, False))),
+    ],
+    ids=["under", "edge_reaches", "crowded_over", "both_over"],
+)
+def test_pedestrian_capture_2_5_3_stays_within_limits(crowded, general, expected):
+    figures = {"interval_crowded_area": crowded, "interval_general_area": general}
+    assert _outcome("2.5③", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "covered, expected",
+    [("100", ("2.0", (True,))), ("99", ("0.0", (False,)))],
+    ids=["edge_reaches_full_coverage", "below"],
+)
+def test_village_coverage_2_6_1_needs_full_coverage_in_2017(covered, expected):
+    figures = {"villages_covered": covered, "villages_total": "100"}
+    assert _outcome("2.6.1", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "shops, urban, rural, expected",
+    [
+        ("100", "95", "85", ("1.0", (True, True, True))),
+        ("100", "90", "80", ("1.0", (True, True, True))),
+        ("99", "90", "80", ("0.6", (False, True, True))),
+        ("99", "89", "79", ("0.0", (False, False, False))),
+    ],
+    ids=["above", "edge_reaches", "one_below_rounds_down", "all_below"],
+)
+def test_household_coverage_2_7_1_meets_three_rates(shops, urban, rural, expected):
+    figures = {
+        "shops_covered": shops,
+        "shops_total": "100",
+        "urban_households_covered": urban,
+        "urban_households_total": "100",
+        "rural_households_covered": rural,
+        "rural_households_total": "100",
+    }
+    assert _outcome("2.7①", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "networked, expected",
+    [("71", ("0.5", (True,))), ("70", ("0.5", (True,))), ("69", ("0.0", (False,)))],
+    ids=["above", "edge_reaches", "below"],
+)
+def test_access_control_2_7_2_needs_seventy_percent_in_2017(networked, expected):
+    figures = {"estates_networked": networked, "estates_eligible": "100"}
+    assert _outcome("2.7②", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "estates, villages, units, expected",
+    [
+        ("95", "90", "95", ("1.0", (True, True, True))),
+        ("90", "85", "90", ("1.0", (True, True, True))),
+        ("90", "84", "90", ("0.6", (True, False, True))),
+        ("89", "84", "89", ("0.0", (False, False, False))),
+    ],
+    ids=["above", "edge_reaches", "one_below_rounds_down", "all_below"],
+)
+def test_compliance_rates_2_7_3_meet_three_rates(estates, villages, units, expected):
+    figures = {
+        "estates_compliant": estates,
+        "estates_total": "100",
+        "villages_compliant": villages,
+        "villages_total": "100",
+        "units_compliant": units,
+        "units_total": "100",
+    }
+    assert _outcome("2.7③", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "from_video, expected",
+    [("21", ("5.0", (True,))), ("20", ("0.0", (False,))), ("19", ("0.0", (False,)))],
+    ids=["above", "edge_strict", "below"],
+)
+def test_cases_from_video_3_4_1_must_exceed_twenty_percent(from_video, expected):
+    figures = {"cases_solved_video": from_video, "cases_solved": "100"}
+    assert _outcome("3.4.1", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "cameras, expected",
+    [("29", ("5.0", (True,))), ("30", ("5.0", (True,))), ("31", ("0.0", (False,)))],
+    ids=["under", "edge_reaches", "over"],
+)
+def test_watch_staff_4_1_1_cover_at_most_fifteen_cameras_each(cameras, expected):
+    figures = {"key_cameras": cameras, "watch_staff": "2"}
+    assert _outcome("4.1.1", figures) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    "working, uptime, usable, expected",
+    [
+        ("91", "96", "97", ("10.0", (True, True, True))),
+        ("90", "95", "95", ("6.6", (False, True, True))),
+        ("91", "94.9", "95", ("6.6", (True, False, True))),
+        ("90", "94.9", "94.9", ("0.0", (False, False, False))),
+    ],
+    ids=["above", "edges_strict_and_reaching", "uptime_below", "all_below"],
+)
+def test_normal_operation_5_3_1_mixes_strict_and_reaching_parts(working, uptime, usable, expected):
+    figures = {
+        "key_site_systems_ok": working,
+        "key_site_systems": "100",
+        "gov_uptime_pct": uptime,
+        "gov_image_usable_pct": usable,
+    }
+    assert _outcome("5.3.1", figures) == (Decimal(expected[0]), expected[1])
+
+
+def test_part_result_strict_edge_reports_value_equal_to_threshold():
+    result = _propose("2.3④", {"cameras_gov": "10", "cameras_total": "100"}).parts[0]
+    assert (result.value, result.threshold, result.met) == (Decimal("0.1"), Decimal("0.10"), False)
+
+
+def test_propose_explanation_lists_each_part_verdict():
+    proposal = _propose("2.5③", {"interval_crowded_area": "3.1", "interval_general_area": "5"})
+    assert proposal.explanation == (
+        "满足1/2项条件，建议得分0.5分（满分1分）。\n"
+        "未达到：治安复杂、人群密集区域正常行走不超过3分钟被拍摄一次（实测3.1，要求不超过3）\n"
+        "达到：一般区域正常行走不超过5分钟被拍摄一次（实测5，要求不超过5）"
+    )
+
+
+# --------------------------------------------------------------------------- unmeasurable parts
+
+
+def test_propose_missing_figure_gives_no_points():
+    proposal = _propose("2.3④", {"cameras_total": "100"})
+    assert (proposal.points, proposal.parts[0].met, proposal.parts[0].missing) == (None, None, ("cameras_gov",))
+    assert (
+        proposal.explanation
+        == "无法自动评分：\n政府投资建设的监控摄像机占本辖区监控摄像机比超过10%：缺少“政府投资建设的监控摄像机数”"
+    )
+
+
+def test_propose_zero_denominator_gives_no_points():
+    proposal = _propose("4.1.1", {"key_cameras": "30", "watch_staff": "0"})
+    result = proposal.parts[0]
+    assert (proposal.points, result.value, result.met, result.zero_denominator) == (None, None, None, True)
+    assert (
+        proposal.explanation
+        == "无法自动评分：\n按重点监控摄像机数15:1配备值守人员（每人不超过15台）：“值守人员数”为0，无法计算比例"
+    )
+
+
+def test_propose_one_unmeasurable_part_withholds_whole_proposal():
+    figures = {"interval_main_road": "1", "interval_secondary_road": "1", "interval_township_road": "1"}
+    proposal = _propose("2.4④", figures)
+    assert (proposal.points, tuple(result.met for result in proposal.parts)) == (None, (True, True, True, None))
+
+
+def test_propose_none_figure_counts_as_missing():
+    rule = rule_from_dict(FIXTURE_CRITERIA["3.4.1"][1]["rule"])
+    proposal = propose(rule, Decimal("5"), {"cases_solved_video": None, "cases_solved": Decimal("10")}, AS_OF)
+    assert (proposal.points, proposal.parts[0].missing) == (None, ("cases_solved_video",))
+
+
+def test_propose_float_figure_is_rejected():
+    rule = rule_from_dict(FIXTURE_CRITERIA["3.4.1"][1]["rule"])
+    with pytest.raises(TypeError):
+        propose(rule, Decimal("5"), {"cases_solved_video": 3.0, "cases_solved": Decimal("10")}, AS_OF)
+
+
+# --------------------------------------------------------------------------- stages
+
+
+@pytest.mark.parametrize(
+    "as_of, threshold",
+    [
+        (datetime.date(2015, 6, 30), Decimal("0.80")),
+        (datetime.date(2016, 6, 30), Decimal("0.80")),
+        (datetime.date(2016, 12, 30), Decimal("0.80")),
+        (datetime.date(2016, 12, 31), Decimal("1.00")),
+        (datetime.date(2017, 6, 30), Decimal("1.00")),
+    ],
+    ids=["before_any_stage", "after_first_stage", "day_before_second_ends", "second_ends", "after_second_stage"],
+)
+def test_stage_threshold_in_force_follows_ended_months(as_of, threshold):
+    figures = {"villages_covered": "80", "villages_total": "100"}
+    assert _propose("2.6.1", figures, as_of).parts[0].threshold == threshold
+
+
+def test_village_coverage_2_6_1_as_of_2016_06_needs_eighty_percent():
+    june_2016 = datetime.date(2016, 6, 15)
+    reached = _outcome("2.6.1", {"villages_covered": "80", "villages_total": "100"}, june_2016)
+    short = _outcome("2.6.1", {"villages_covered": "79", "villages_total": "100"}, june_2016)
+    assert (reached, short) == ((Decimal("2.0"), (True,)), (Decimal("0.0"), (False,)))
+
+
+def test_village_coverage_2_6_1_as_of_2017_06_needs_full_coverage():
+    june_2017 = datetime.date(2017, 6, 15)
+    eighty = _outcome("2.6.1", {"villages_covered": "80", "villages_total": "100"}, june_2017)
+    full = _outcome("2.6.1", {"villages_covered": "100", "villages_total": "100"}, june_2017)
+    assert (eighty, full) == ((Decimal("0.0"), (False,)), (Decimal("2.0"), (True,)))
+
+
+def test_access_control_2_7_2_as_of_2016_06_needs_half():
+    figures = {"estates_networked": "50", "estates_eligible": "100"}
+    assert _outcome("2.7②", figures, datetime.date(2016, 6, 30)) == (Decimal("0.5"), (True,))
+
+
+# --------------------------------------------------------------------------- rules from JSON
+
+
+def test_rule_from_dict_none_gives_none():
+    assert rule_from_dict(None) is None
+
+
+def test_rule_from_dict_loads_every_fixture_rule():
+    loaded = {code: rule_from_dict(data["rule"]) for code, (_, data) in FIXTURE_CRITERIA.items()}
+    automatic = sorted(code for code, rule in loaded.items() if rule is not None)
+    assert automatic == sorted(
+        ["1.4.2", "2.3④", "2.3⑤", "2.3⑥", "2.4④", "2.5③", "2.6.1", "2.7①", "2.7②", "2.7③", "3.4.1", "4.1.1", "5.3.1"]
+    )
+
+
+def test_rule_from_dict_builds_staged_part():
+    part = rule_from_dict(FIXTURE_CRITERIA["2.7②"][1]["rule"]).parts[0]
+    assert part == Part(
+        kind=PartKind.RATIO_AT_LEAST,
+        label="具备条件的小区门禁联网率2015年底达50%，2016年底达70%",
+        strict=False,
+        stages=(Stage(YearMonth(2015, 12), Decimal("0.50")), Stage(YearMonth(2016, 12), Decimal("0.70"))),
+        numerator="estates_networked",
+        denominator="estates_eligible",
+    )
+
+
+def test_rule_metrics_lists_each_code_once():
+    rule = rule_from_dict(FIXTURE_CRITERIA["5.3.1"][1]["rule"])
+    assert rule.metrics == ("key_site_systems_ok", "key_site_systems", "gov_uptime_pct", "gov_image_usable_pct")
+
+
+def _part(**changes):
+    part = {"kind": "value_at_most", "label": "间隔", "figure": "x", "threshold": "3", "strict": False}
+    part.update(changes)
+    return {key: value for key, value in part.items() if value is not None}
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"parts": []}, "评分规则的“parts”应为非空列表"),
+        ({"parts": [], "extra": 1}, "评分规则应为只含“parts”的对象"),
+        ({"parts": [_part(kind="ratio_between")]}, "第1项条件的类型“ratio_between”无效"),
+        ({"parts": [_part(), _part(treshold="3")]}, "第2项条件含有无法识别的字段：treshold"),
+        ({"parts": [_part(numerator="a")]}, "第1项条件含有无法识别的字段：numerator"),
+        ({"parts": [_part(figure=None)]}, "第1项条件缺少“figure”"),
+        ({"parts": [_part(label=" ")]}, "第1项条件缺少“label”"),
+        ({"parts": [_part(strict="false")]}, "第1项条件的“strict”应为 true 或 false"),
+        ({"parts": [_part(threshold=None)]}, "第1项条件应有且只有“threshold”或“stages”之一"),
+        ({"parts": [_part(stages=[])]}, "第1项条件应有且只有“threshold”或“stages”之一"),
+        ({"parts": [_part(threshold=0.1)]}, '第1项条件的阈值应写成字符串，如 "0.10"'),
+        ({"parts": [_part(threshold="十")]}, "第1项条件的阈值“十”不是数字"),
+        ({"parts": [_part(threshold="-1")]}, "第1项条件的阈值“-1”应为非负数"),
+        (
+            {
+                "parts": [
+                    _part(
+                        threshold=None,
+                        stages=[{"until": "2016-12", "threshold": "1"}, {"until": "2015-12", "threshold": "0.8"}],
+                    )
+                ]
+            },
+            "第1项条件的阶段应按时间先后排列且不重复",
+        ),
+        (
+            {"parts": [_part(threshold=None, stages=[{"until": "2016/12", "threshold": "1"}])]},
+            "第1项条件的阶段：年月格式应为“YYYY-MM”：'2016/12'",
+        ),
+    ],
+    ids=[
+        "no_parts",
+        "extra_key",
+        "unknown_kind",
+        "misspelt_key",
+        "ratio_key_on_value_part",
+        "no_figure",
+        "blank_label",
+        "strict_not_bool",
+        "no_threshold",
+        "threshold_and_stages",
+        "float_threshold",
+        "non_numeric_threshold",
+        "negative_threshold",
+        "unordered_stages",
+        "bad_month",
+    ],
+)
+def test_rule_from_dict_bad_rule_raises_chinese_message(data, message):
+    with pytest.raises(ValueError) as raised:
+        rule_from_dict(data)
+    assert str(raised.value) == message
+
+
+# --------------------------------------------------------------------------- deadlines
+
+SEPTEMBER_2017 = YearMonth(2017, 9)
+
+
+@pytest.mark.parametrize(
+    "completed_on, as_of, state",
+    [
+        (datetime.date(2017, 9, 30), datetime.date(2018, 1, 1), DeadlineState.ON_TIME),
+        (datetime.date(2017, 10, 1), datetime.date(2018, 1, 1), DeadlineState.LATE),
+        (None, datetime.date(2017, 9, 30), DeadlineState.DUE_SOON),
+        (None, datetime.date(2017, 10, 1), DeadlineState.OVERDUE),
+        (None, datetime.date(2017, 8, 31), DeadlineState.DUE_SOON),
+        (None, datetime.date(2017, 8, 30), DeadlineState.NOT_DUE),
+    ],
+    ids=[
+        "completed_on_last_day",
+        "completed_day_after",
+        "open_on_last_day",
+        "open_day_after",
+        "open_30_days_before",
+        "open_31_days_before",
+    ],
+)
+def test_deadline_state_around_boundaries(completed_on, as_of, state):
+    assert deadline_state(SEPTEMBER_2017, completed_on, as_of) == state
+
+
+def test_deadline_state_accepts_year_month_tuple_in_leap_february():
+    states = [deadline_state((2016, 2), None, day) for day in (datetime.date(2016, 2, 29), datetime.date(2016, 3, 1))]
+    assert states == [DeadlineState.DUE_SOON, DeadlineState.OVERDUE]
+
+
+def test_deadline_state_soon_days_zero_only_on_last_day():
+    states = [deadline_state(SEPTEMBER_2017, None, datetime.date(2017, 9, day), soon_days=0) for day in (29, 30)]
+    assert states == [DeadlineState.NOT_DUE, DeadlineState.DUE_SOON]
+
+
+def test_deadline_state_labels_are_chinese():
+    assert {state.name: state.label for state in DeadlineState} == {
+        "ON_TIME": "按时完成",
+        "LATE": "逾期完成",
+        "OVERDUE": "已逾期",
+        "DUE_SOON": "即将到期",
+        "NOT_DUE": "未到期",
+    }
+
+
+def test_year_month_invalid_month_is_rejected():
+    with pytest.raises(ValueError):
+        YearMonth(2017, 13)
+
+
+DEDUCT_FIFTH = LatePolicy("deduct", Decimal("0.2"))
+
+
+@pytest.mark.parametrize(
+    "awarded, state, policy, kept",
+    [
+        (Decimal("5.0"), DeadlineState.OVERDUE, LatePolicy(), Decimal("5.0")),
+        (Decimal("5.0"), DeadlineState.LATE, LatePolicy(), Decimal("5.0")),
+        (Decimal("5.0"), DeadlineState.LATE, DEDUCT_FIFTH, Decimal("4.0")),
+        (Decimal("2.5"), DeadlineState.OVERDUE, DEDUCT_FIFTH, Decimal("2.0")),
+        (Decimal("5.0"), DeadlineState.ON_TIME, DEDUCT_FIFTH, Decimal("5.0")),
+        (Decimal("5.0"), DeadlineState.DUE_SOON, DEDUCT_FIFTH, Decimal("5.0")),
+        (Decimal("0.5"), DeadlineState.LATE, LatePolicy("deduct", Decimal("0.15")), Decimal("0.5")),
+        (Decimal("1.0"), DeadlineState.LATE, LatePolicy("deduct", Decimal("0.25")), Decimal("0.8")),
+        (Decimal("3.0"), DeadlineState.OVERDUE, LatePolicy("deduct", Decimal("1")), Decimal("0.0")),
+        (None, DeadlineState.OVERDUE, DEDUCT_FIFTH, None),
+    ],
+    ids=[
+        "flag_overdue",
+        "flag_late",
+        "deduct_late",
+        "deduct_overdue",
+        "deduct_on_time",
+        "deduct_due_soon",
+        "deduction_rounds_down",
+        "deduction_truncated_to_one_decimal",
+        "deduct_all_not_below_zero",
+        "unscored_stays_none",
+    ],
+)
+def test_apply_late_policy_flag_or_deduct(awarded, state, policy, kept):
+    assert apply_late_policy(awarded, state, policy) == kept
+
+
+@pytest.mark.parametrize(
+    "kind, deduction",
+    [("fine", Decimal("0.2")), ("deduct", Decimal("1.5")), ("deduct", Decimal("-0.1")), ("deduct", 0.2)],
+    ids=["unknown_kind", "above_one", "negative", "float"],
+)
+def test_late_policy_invalid_setting_is_rejected(kind, deduction):
+    with pytest.raises(ValueError):
+        LatePolicy(kind, deduction)
+
+
+# --------------------------------------------------------------------------- results
+
+CRITERION_A = CriterionInput(1, "1.1.1", "1", Decimal("3"), YearMonth(2017, 9))
+CRITERION_B = CriterionInput(2, "2.1.1", "2", Decimal("2"), YearMonth(2018, 12))
+SMALL_RUBRIC = (CRITERION_A, CRITERION_B)
+LATE_2017 = datetime.date(2017, 12, 1)
+
+
+def _item(town_id, criterion, awarded, completed_on=None):
+    return ItemInput(town_id, criterion.id, None if awarded is None else Decimal(awarded), completed_on)
+
+
+def _results(towns, items, pass_mark=None, policy=FLAG_ONLY):
+    return compute_results(SMALL_RUBRIC, towns, items, pass_mark=pass_mark, as_of=LATE_2017, policy=policy)
+
+
+def test_compute_results_caps_awarded_between_zero_and_max():
+    towns = [TownInput(1, "雄州街道")]
+    (result,) = _results(towns, [_item(1, CRITERION_A, "5"), _item(1, CRITERION_B, "-1")])
+    assert (result.sections, result.total, result.scored) == (
+        {"1": Decimal("3.0"), "2": Decimal("0.0")},
+        Decimal("3.0"),
+        2,
+    )
+
+
+def test_compute_results_unscored_counts_zero():
+    towns = [TownInput(1, "雄州街道")]
+    (result,) = _results(towns, [_item(1, CRITERION_A, None, datetime.date(2017, 9, 1))])
+    assert (result.sections, result.total, result.scored) == (
+        {"1": Decimal("0.0"), "2": Decimal("0.0")},
+        Decimal("0.0"),
+        0,
+    )
+
+
+def test_compute_results_total_has_one_decimal_place():
+    towns = [TownInput(1, "雄州街道")]
+    (result,) = _results(towns, [_item(1, CRITERION_A, "2.25"), _item(1, CRITERION_B, "0.7")])
+    assert str(result.total) == "2.9"
+
+
+def test_compute_results_ties_share_rank_and_sort_by_name():
+    towns = [TownInput(1, "龙池街道"), TownInput(2, "程桥街道"), TownInput(3, "雄州街道"), TownInput(4, "竹镇镇")]
+    items = [
+        _item(1, CRITERION_A, "2"),
+        _item(2, CRITERION_A, "3"),
+        _item(3, CRITERION_A, "3"),
+        _item(4, CRITERION_A, "1"),
+    ]
+    ranking = [(result.rank, result.town_name, result.total) for result in _results(towns, items)]
+    assert ranking == [
+        (1, "程桥街道", Decimal("3.0")),
+        (1, "雄州街道", Decimal("3.0")),
+        (3, "龙池街道", Decimal("2.0")),
+        (4, "竹镇镇", Decimal("1.0")),
+    ]
+
+
+def test_compute_results_pass_mark_is_inclusive():
+    towns = [TownInput(1, "雄州街道"), TownInput(2, "龙池街道")]
+    items = [
+        _item(1, CRITERION_A, "3"),
+        _item(1, CRITERION_B, "1"),
+        _item(2, CRITERION_A, "3"),
+        _item(2, CRITERION_B, "0.9"),
+    ]
+    passed = {result.town_id: result.passed for result in _results(towns, items, pass_mark=Decimal("4.0"))}
+    assert passed == {1: True, 2: False}
+
+
+def test_compute_results_without_pass_mark_passed_is_none():
+    (result,) = _results([TownInput(1, "雄州街道")], [_item(1, CRITERION_A, "3")])
+    assert result.passed is None
+
+
+def test_compute_results_counts_overdue_and_late_items():
+    towns = [TownInput(1, "雄州街道"), TownInput(2, "龙池街道"), TownInput(3, "程桥街道")]
+    items = [
+        _item(1, CRITERION_A, "3"),
+        _item(2, CRITERION_A, "3", datetime.date(2017, 10, 8)),
+        _item(3, CRITERION_A, "3", datetime.date(2017, 9, 8)),
+    ]
+    counts = {result.town_id: (result.overdue, result.late) for result in _results(towns, items)}
+    assert counts == {1: (1, 0), 2: (0, 1), 3: (0, 0)}
+
+
+def test_compute_results_deduct_policy_reduces_late_items_only():
+    towns = [TownInput(1, "雄州街道"), TownInput(2, "龙池街道")]
+    items = [
+        _item(1, CRITERION_A, "3", datetime.date(2017, 10, 8)),
+        _item(2, CRITERION_A, "3", datetime.date(2017, 9, 8)),
+    ]
+    totals = {result.town_id: result.total for result in _results(towns, items, policy=DEDUCT_FIFTH)}
+    assert totals == {1: Decimal("2.4"), 2: Decimal("3.0")}
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [_item(9, CRITERION_A, "1")],
+        [ItemInput(1, 99, Decimal("1"), None)],
+        [_item(1, CRITERION_A, "1"), _item(1, CRITERION_A, "2")],
+    ],
+    ids=["unknown_town", "unknown_criterion", "duplicate_item"],
+)
+def test_compute_results_inconsistent_items_are_rejected(items):
+    with pytest.raises(ValueError):
+        _results([TownInput(1, "雄州街道")], items)
+
+
+# --------------------------------------------------------------------------- the real rubric
+
+
+def _rubric_inputs():
+    return tuple(
+        CriterionInput(index, code, section_code, Decimal(data["points"]), YearMonth.parse(data["deadline"]))
+        for index, (code, (section_code, data)) in enumerate(FIXTURE_CRITERIA.items(), start=1)
+    )
+
+
+REAL_CRITERIA = _rubric_inputs()
+TOWN_NAMES = [town["name"] for town in RUBRIC["towns"]]
+
+
+def test_compute_results_full_marks_on_real_rubric_make_one_hundred():
+    items = [ItemInput(1, criterion.id, criterion.points, datetime.date(2017, 9, 1)) for criterion in REAL_CRITERIA]
+    (result,) = compute_results(REAL_CRITERIA, [TownInput(1, "雄州街道")], items, pass_mark=None, as_of=LATE_2017)
+    assert (result.total, result.sections) == (
+        Decimal("100.0"),
+        {
+            "1": Decimal("15"),
+            "2": Decimal("20"),
+            "3": Decimal("20"),
+            "4": Decimal("10"),
+            "5": Decimal("20"),
+            "6": Decimal("15"),
+        },
+    )
+
+
+@st.composite
+def scenarios(draw):
+    town_ids = range(1, draw(st.integers(1, 5)) + 1)
+    towns = [TownInput(town_id, TOWN_NAMES[town_id - 1]) for town_id in town_ids]
+    awarded = st.one_of(st.none(), st.decimals(min_value=-2, max_value=20, places=1))
+    completed = st.one_of(st.none(), st.dates(datetime.date(2017, 1, 1), datetime.date(2019, 12, 31)))
+    items = [
+        ItemInput(town.id, criterion.id, draw(awarded), draw(completed))
+        for town in towns
+        for criterion in REAL_CRITERIA
+        if draw(st.booleans())
+    ]
+    deduction = draw(st.decimals(min_value=0, max_value=1, places=2))
+    policy = draw(st.sampled_from([LatePolicy(), LatePolicy("deduct", deduction)]))
+    as_of = draw(st.dates(datetime.date(2017, 1, 1), datetime.date(2019, 12, 31)))
+    pass_mark = draw(st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=1)))
+    return towns, items, {"pass_mark": pass_mark, "as_of": as_of, "policy": policy}
+
+
+@settings(deadline=None)
+@given(scenarios())
+def test_compute_results_total_is_sum_of_sections_within_max(scenario):
+    towns, items, options = scenario
+    for result in compute_results(REAL_CRITERIA, towns, items, **options):
+        assert result.total == sum(result.sections.values())
+        assert Decimal(0) <= result.total <= Decimal(100)
+        assert result.total == result.total.quantize(Decimal("0.1"))
+
+
+@settings(deadline=None)
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_compute_results_independent_of_input_order(scenario, rnd):
+    towns, items, options = scenario
+    shuffled = [list(part) for part in (REAL_CRITERIA, towns, items)]
+    for part in shuffled:
+        rnd.shuffle(part)
+    assert compute_results(*shuffled, **options) == compute_results(REAL_CRITERIA, towns, items, **options)
+
+
+@settings(deadline=None)
+@given(scenarios(), st.data())
+def test_compute_results_raising_one_score_never_lowers_total_or_rank(scenario, data):
+    towns, items, options = scenario
+    town = data.draw(st.sampled_from(towns))
+    criterion = data.draw(st.sampled_from(REAL_CRITERIA))
+    raise_by = data.draw(st.decimals(min_value=0, max_value=10, places=1))
+    old = next((item for item in items if (item.town_id, item.criterion_id) == (town.id, criterion.id)), None)
+    new = ItemInput(
+        town.id,
+        criterion.id,
+        (old.awarded if old and old.awarded is not None else Decimal(0)) + raise_by,
+        old.completed_on if old else None,
+    )
+    raised = [item for item in items if item is not old] + [new]
+    before = {result.town_id: result for result in compute_results(REAL_CRITERIA, towns, items, **options)}[town.id]
+    after = {result.town_id: result for result in compute_results(REAL_CRITERIA, towns, raised, **options)}[town.id]
+    assert after.total >= before.total
+    assert after.rank <= before.rank
+
+
+@settings(deadline=None)
+@given(st.sampled_from(sorted(code for code, (_, data) in FIXTURE_CRITERIA.items() if data["rule"])), st.data())
+def test_propose_points_stay_between_zero_and_max_in_tenths(code, data):
+    data_rule = FIXTURE_CRITERIA[code][1]
+    rule = rule_from_dict(data_rule["rule"])
+    figure = st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=2))
+    figures = {metric: data.draw(figure) for metric in rule.metrics}
+    proposal = propose(rule, Decimal(data_rule["points"]), figures, data.draw(st.dates()))
+    if proposal.points is not None:
+        assert Decimal(0) <= proposal.points <= Decimal(data_rule["points"])
+        assert proposal.points == proposal.points.quantize(Decimal("0.1"))
+
+
+# --------------------------------------------------------------------------- purity
+
+
+def test_engine_imports_no_django():
+    code = "import sys, scoring.engine; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert output == "[]\n"
