@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessment.models import User
+from assessment.models import Round, Submission, User
 
 
 def test_load_demo_refuses_without_debug(db, settings):
@@ -15,10 +15,12 @@ def test_load_demo_refuses_without_debug(db, settings):
 def test_load_demo_creates_accounts_with_roles(db, settings):
     settings.DEBUG = True
     call_command("load_demo", password="demo-pass-1")
-    users = {u.username: u for u in User.objects.select_related("town")}
+    users = {u.username: u for u in User.objects.filter(password__startswith="md5$").select_related("town", "unit")}
     assert {name: u.role for name, u in users.items()} == {
         "admin": "admin", "reviewer": "reviewer", "leader": "viewer", "official1": "town", "official2": "town",
+        "police": "department", "transport": "department",
     }
+    assert users["police"].unit.name == "区公安分局"
     assert users["official1"].town != users["official2"].town
     assert users["admin"].is_superuser and users["admin"].is_staff
     assert users["reviewer"].check_password("demo-pass-1")
@@ -28,7 +30,8 @@ def test_load_demo_twice_changes_nothing(db, settings, capsys):
     settings.DEBUG = True
     call_command("load_demo", password="first-pass-1")
     call_command("load_demo", password="second-pass-2")
-    assert User.objects.count() == 5
+    assert User.objects.count() == 7 + 9  # demo logins, plus an author without login for each other town
+    assert Round.objects.count() == 1
     assert User.objects.get(username="official1").check_password("first-pass-1")
     assert capsys.readouterr().out.splitlines()[-1] == "演示账号已存在，未作任何修改。"
 
@@ -38,3 +41,14 @@ def test_load_demo_generates_and_prints_password(db, settings, capsys):
     call_command("load_demo")
     password = capsys.readouterr().out.strip().rsplit("密码：", 1)[1]
     assert User.objects.get(username="leader").check_password(password)
+
+
+def test_load_demo_round_has_every_state_in_every_town(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", password="demo-pass-1")
+    round_ = Round.objects.get()
+    assert round_.submissions.count() == 11 * 41
+    for town_id in round_.submissions.values_list("town_id", flat=True).distinct():
+        states = set(Submission.objects.filter(round=round_, town_id=town_id).values_list("status", flat=True))
+        assert {"draft", "submitted"} <= states
+    assert round_.submissions.filter(status="returned").exclude(return_reason="").exists()

@@ -234,6 +234,23 @@ def test_part_result_strict_edge_reports_value_equal_to_threshold():
     assert (result.value, result.threshold, result.met) == (Decimal("0.1"), Decimal("0.10"), False)
 
 
+@pytest.mark.parametrize(
+    "kind, figures, met",
+    [
+        ("value_at_most", {"x": "3"}, (False,)),
+        ("value_at_most", {"x": "2.9"}, (True,)),
+        ("ratio_at_most", {"a": "3", "b": "1"}, (False,)),
+        ("ratio_at_most", {"a": "2.9", "b": "1"}, (True,)),
+    ],
+    ids=["value_edge", "value_under", "ratio_edge", "ratio_under"],
+)
+def test_propose_strict_upper_bound_must_stay_below_threshold(kind, figures, met):
+    keys = {"figure": "x"} if kind.startswith("value") else {"numerator": "a", "denominator": "b"}
+    rule = rule_from_dict({"parts": [{"kind": kind, "label": "上限", "threshold": "3", "strict": True, **keys}]})
+    decimals = {code: Decimal(value) for code, value in figures.items()}
+    assert tuple(result.met for result in propose(rule, Decimal("1"), decimals, AS_OF).parts) == met
+
+
 def test_propose_explanation_lists_each_part_verdict():
     proposal = _propose("2.5③", {"interval_crowded_area": "3.1", "interval_general_area": "5"})
     assert proposal.explanation == (

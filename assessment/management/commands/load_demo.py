@@ -10,16 +10,19 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessment.models import Town, User
+from assessment.demo import create_demo_round
+from assessment.models import ResponsibleUnit, Town, User
 from assessment.standard import load_default_standard
 
 DEMO_ACCOUNTS = [
-    # username, role, town index (into the ordered towns), full name
+    # username, role, town index (into the ordered towns) or unit name, full name
     ("admin", User.Role.ADMIN, None, "系统管理员"),
     ("reviewer", User.Role.REVIEWER, None, "视频办评审员"),
     ("leader", User.Role.VIEWER, None, "综治办领导"),
     ("official1", User.Role.TOWN, 0, "街镇填报员一"),
     ("official2", User.Role.TOWN, 1, "街镇填报员二"),
+    ("police", User.Role.DEPARTMENT, "区公安分局", "区公安分局填报员"),
+    ("transport", User.Role.DEPARTMENT, "区交通运输局", "区交通运输局填报员"),
 ]
 
 
@@ -35,6 +38,8 @@ class Command(BaseCommand):
         password = password or secrets.token_urlsafe(9)
         load_default_standard()
         created = self.create_accounts(password)
+        demo_round = create_demo_round()
+        self.stdout.write(f"演示考评：{demo_round.name}")
         if created:
             self.stdout.write(f"已创建演示账号：{'、'.join(created)}，密码：{password}")
         else:
@@ -44,11 +49,14 @@ class Command(BaseCommand):
     def create_accounts(self, password):
         towns = list(Town.objects.order_by("district", "order", "name")[:2])
         created = []
-        for username, role, town_index, full_name in DEMO_ACCOUNTS:
+        for username, role, town_index, full_name in DEMO_ACCOUNTS:  # noqa: B007
             if User.objects.filter(username=username).exists():
                 continue
             user = User(username=username, role=role, last_name=full_name)
-            user.town = towns[town_index] if town_index is not None else None
+            if role == User.Role.TOWN:
+                user.town = towns[town_index]
+            elif role == User.Role.DEPARTMENT:
+                user.unit = ResponsibleUnit.objects.get(name=town_index)
             user.is_staff = user.is_superuser = role == User.Role.ADMIN
             user.set_password(password)
             user.save()

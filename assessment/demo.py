@@ -1,0 +1,124 @@
+"""Demo data: a round in progress where every town has drafts, submissions and returns.
+
+Everything goes through the services, so the demo has the same history,
+figures and evidence a real round would. Seeded, so two runs look alike.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from assessment import services
+from assessment.models import Criterion, District, Metric, Round, RoundDeadline, Rubric, Submission, User
+
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def demo_figures(rng):
+    """Plausible, consistent figures of one town (parts never exceed wholes)."""
+    cameras = rng.randint(800, 3000)
+    key_area = rng.randint(200, cameras // 2)
+    villages = rng.randint(8, 25)
+    figures = {
+        "project_cost": Decimal(rng.randint(800, 3000)), "maintenance_budget": Decimal(rng.randint(30, 250)),
+        "cameras_total": cameras, "cameras_gov": rng.randint(cameras // 20, cameras // 4),
+        "key_area_cameras": key_area, "key_area_cameras_hd": rng.randint(key_area // 2, key_area),
+        "key_units_total": (units := rng.randint(40, 120)), "key_units_alarm": rng.randint(units // 3, units),
+        "interval_main_road": rng.choice([1, 2, 3]), "interval_secondary_road": rng.choice([2, 3, 4]),
+        "interval_township_road": rng.choice([5, 8, 12]), "interval_alley": rng.choice([6, 10, 12]),
+        "interval_crowded_area": rng.choice([2, 3, 4]), "interval_general_area": rng.choice([4, 5, 6]),
+        "villages_total": villages, "villages_covered": rng.randint(villages * 3 // 4, villages),
+        "villages_compliant": rng.randint(villages * 3 // 4, villages),
+        "shops_total": (shops := rng.randint(300, 1500)), "shops_covered": rng.randint(shops * 9 // 10, shops),
+        "urban_households_total": (urban := rng.randint(5000, 40000)), "urban_households_covered": rng.randint(urban * 8 // 10, urban),
+        "rural_households_total": (rural := rng.randint(3000, 20000)), "rural_households_covered": rng.randint(rural * 7 // 10, rural),
+        "estates_eligible": (eligible := rng.randint(10, 60)), "estates_networked": rng.randint(eligible // 2, eligible),
+        "estates_total": (estates := rng.randint(20, 80)), "estates_compliant": rng.randint(estates * 8 // 10, estates),
+        "units_total": (orgs := rng.randint(50, 200)), "units_compliant": rng.randint(orgs * 8 // 10, orgs),
+        "cases_solved": (cases := rng.randint(100, 600)), "cases_solved_video": rng.randint(cases // 8, cases // 3),
+        "key_cameras": (key := rng.randint(150, 600)), "watch_staff": rng.randint(key // 20, key // 10),
+        "key_site_systems": (systems := rng.randint(40, 150)), "key_site_systems_ok": rng.randint(systems * 85 // 100, systems),
+        "gov_uptime_pct": Decimal(rng.randint(900, 1000)) / 10, "gov_image_usable_pct": Decimal(rng.randint(900, 1000)) / 10,
+    }
+    return {code: Decimal(value) for code, value in figures.items()}
+
+
+def create_demo_round(rubric=None, today=None):
+    """Create the demo round once; return it (or the existing one)."""
+    existing = Round.objects.filter(name__startswith="演示").first()
+    if existing:
+        return existing
+    rubric = rubric or Rubric.objects.order_by("-version").first()
+    today = today or timezone.localdate()
+    round_ = services.open_round(
+        rubric=rubric, district=District.objects.get(name="六合区"), name=f"演示：{today.year}年度技防街镇达标评估",
+        opens_on=today - datetime.timedelta(days=45), closes_on=today + datetime.timedelta(days=40), pass_mark=Decimal("80"),
+    )
+    # A round sets its own deadlines: the standard's months, in the round's year.
+    RoundDeadline.objects.bulk_create(
+        RoundDeadline(round=round_, criterion=c, deadline=c.deadline.replace(year=today.year))
+        for c in Criterion.objects.filter(indicator__section__rubric=rubric)
+    )
+    _fill_round(round_, today)
+    return round_
+
+
+def _fill_round(round_, today):
+    rng = random.Random(2026)
+    reviewer = User.objects.filter(role=User.Role.REVIEWER).first()
+    metrics = {m.code: m for m in Metric.objects.filter(rubric=round_.rubric)}
+    submissions = Submission.objects.filter(round=round_).select_related("town", "criterion").prefetch_related(
+        "criterion__metrics", "criterion__unit_links__unit"
+    )
+    by_town = {}
+    for submission in submissions:
+        by_town.setdefault(submission.town, []).append(submission)
+    for town, items in by_town.items():
+        official = _town_official(town)
+        figures = demo_figures(rng)
+        for submission in items:
+            _demo_item(submission, official, reviewer, figures, metrics, rng, today)
+
+
+def _demo_item(submission, official, reviewer, figures, metrics, rng, today):
+    """One item in a random state: untouched, draft, submitted or returned."""
+    state = rng.choices(["untouched", "draft", "submitted", "returned"], weights=[3, 2, 5, 1])[0]
+    if state == "untouched":
+        return
+    actor = official if services.is_responsible(official, submission) else _department_actor(submission)
+    if actor is None:
+        return
+    needed = {metrics[m.code]: figures[m.code] for m in submission.criterion.metrics.all()}
+    done = today - datetime.timedelta(days=rng.randint(5, 300))
+    saved = services.save_draft(
+        submission, user=actor, narrative=f"{submission.town.name}已按要求完成“{submission.criterion.title}”相关工作。",
+        completed_on=done, figures=needed, version=submission.version,
+    )
+    if state == "draft":
+        return
+    upload = SimpleUploadedFile(f"{submission.criterion.code}佐证材料.pdf", DEMO_PDF, content_type="application/pdf")
+    services.add_evidence(saved, user=actor, upload=upload, description="工作台账及现场照片")
+    saved = services.submit(saved, user=actor)
+    if state == "returned" and reviewer is not None:
+        services.return_for_revision(saved, user=reviewer, reason="佐证材料不完整，请补充现场照片和验收报告。")
+
+
+def _town_official(town):
+    official = User.objects.filter(role=User.Role.TOWN, town=town).order_by("id").first()
+    if official is None:
+        # Towns without a demo login still need someone to have filled them in.
+        official = User(username=f"town-{town.pk}", role=User.Role.TOWN, town=town, last_name=f"{town.name}填报员")
+        official.set_unusable_password()
+        official.save()
+    return official
+
+
+def _department_actor(submission):
+    for link in submission.criterion.unit_links.all():
+        user = User.objects.filter(role=User.Role.DEPARTMENT, unit=link.unit).first()
+        if user:
+            return user
+    return None
