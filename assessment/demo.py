@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assessment import services
 from assessment.models import Criterion, District, Metric, Round, RoundDeadline, Rubric, Submission, User
+from scoring.loader import propose_for
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -55,7 +56,7 @@ def create_demo_round(rubric=None, today=None):
     today = today or timezone.localdate()
     round_ = services.open_round(
         rubric=rubric, district=District.objects.get(name="六合区"), name=f"演示：{today.year}年度技防街镇达标评估",
-        opens_on=today - datetime.timedelta(days=45), closes_on=today + datetime.timedelta(days=40), pass_mark=Decimal("80"),
+        opens_on=today - datetime.timedelta(days=45), closes_on=today + datetime.timedelta(days=40), pass_mark=Decimal("45"),
     )
     # A round sets its own deadlines: the standard's months, in the round's year.
     RoundDeadline.objects.bulk_create(
@@ -84,8 +85,8 @@ def _fill_round(round_, today):
 
 
 def _demo_item(submission, official, reviewer, figures, metrics, rng, today):
-    """One item in a random state: untouched, draft, submitted or returned."""
-    state = rng.choices(["untouched", "draft", "submitted", "returned"], weights=[3, 2, 5, 1])[0]
+    """One item in a random state: untouched, draft, submitted, returned or scored."""
+    state = rng.choices(["untouched", "draft", "submitted", "returned", "scored"], weights=[2, 1, 2, 1, 8])[0]
     if state == "untouched":
         return
     actor = official if services.is_responsible(official, submission) else _department_actor(submission)
@@ -102,8 +103,23 @@ def _demo_item(submission, official, reviewer, figures, metrics, rng, today):
     upload = SimpleUploadedFile(f"{submission.criterion.code}佐证材料.pdf", DEMO_PDF, content_type="application/pdf")
     services.add_evidence(saved, user=actor, upload=upload, description="工作台账及现场照片")
     saved = services.submit(saved, user=actor)
-    if state == "returned" and reviewer is not None:
+    if reviewer is None:
+        return
+    if state == "returned":
         services.return_for_revision(saved, user=reviewer, reason="佐证材料不完整，请补充现场照片和验收报告。")
+    elif state == "scored":
+        _demo_score(saved, reviewer, rng)
+
+
+def _demo_score(submission, reviewer, rng):
+    proposal = propose_for(submission)
+    points = submission.criterion.points
+    if proposal is not None and proposal.points is not None:
+        awarded, reason = proposal.points, ""
+    else:
+        awarded, reason = (points * Decimal(rng.randint(6, 10)) / 10).quantize(Decimal("0.1")), ""
+    services.score(submission, user=reviewer, points=awarded, comment="材料齐全，符合要求。" if awarded == points
+                   else "部分达到要求。", override_reason=reason, version=submission.version)
 
 
 def _town_official(town):

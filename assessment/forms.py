@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -100,14 +101,48 @@ def _figure_error(metric, value, denominators, whole_value):
         return _("%(label)s是计算比例的分母，不能为 0。") % {"label": metric.label}
     if whole_value is not None and value > whole_value:
         return _("%(label)s（%(value)s）不能大于%(whole)s（%(whole_value)s）。") % {
-            "label": metric.label, "value": _plain(value), "whole": metric.whole.label, "whole_value": _plain(whole_value),
+            "label": metric.label, "value": plain_number(value), "whole": metric.whole.label, "whole_value": plain_number(whole_value),
         }
     return None
 
 
-def _plain(value):
-    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+def plain_number(value):
+    """1287 for 1287.00, 12.5 for 12.50: figures as people write them."""
+    return format(value.quantize(Decimal("1")), "f") if value == value.to_integral_value() else format(value.normalize(), "f")
 
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("退回原因"), max_length=2000, widget=forms.Textarea)
+
+
+class ReviewForm(forms.Form):
+    """Score or return one submission; which is decided by the button pressed."""
+
+    points = forms.DecimalField(label=gettext_lazy("得分"), required=False, min_value=Decimal("0"), max_digits=4, decimal_places=1)
+    comment = forms.CharField(label=gettext_lazy("评语"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = forms.CharField(
+        label=gettext_lazy("调整建议分的理由"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    return_reason = forms.CharField(
+        label=gettext_lazy("退回原因"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[("score", "score"), ("return", "return")], widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, maximum, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.maximum = maximum
+        self.fields["points"].validators.append(
+            MaxValueValidator(maximum, message=_("得分不能超过该考察点的满分 %(max)s 分。") % {"max": maximum})
+        )
+        self.fields["points"].widget.attrs.update({"max": str(maximum), "step": "0.1", "min": "0"})
+        self.fields["points"].help_text = _("0 到 %(max)s 分，最多一位小数。") % {"max": maximum}
+
+    def clean(self):
+        cleaned = super().clean()
+        action = self.data.get("action")
+        if action == "return" and not cleaned.get("return_reason", "").strip():
+            self.add_error("return_reason", _("退回时必须填写退回原因。"))
+        if action != "return" and cleaned.get("points") is None and "points" not in self.errors:
+            self.add_error("points", _("请填写得分。"))
+        return cleaned

@@ -399,3 +399,27 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Review(models.Model):
+    """The reviewer's score of one submission (评分); its history keeps every change.
+
+    `proposed_points` is what the engine proposed from the figures when the
+    score was given; a score that differs from it carries `override_reason`.
+    """
+
+    submission = models.OneToOneField(Submission, models.CASCADE, related_name="review", verbose_name=_("填报"))
+    points = models.DecimalField(_("得分"), **POINTS)
+    comment = models.TextField(_("评语"), blank=True)
+    proposed_points = models.DecimalField(_("系统建议分"), null=True, blank=True, **POINTS)
+    override_reason = models.TextField(_("调整建议分的理由"), blank=True)
+    reviewer = models.ForeignKey(User, models.PROTECT, related_name="reviews", verbose_name=_("评审员"))
+    reviewed_at = models.DateTimeField(_("评分时间"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("评分")
+        verbose_name_plural = _("评分")
+
+    def __str__(self):
+        return f"{self.submission}：{self.points}"

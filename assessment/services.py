@@ -4,12 +4,25 @@ Each function runs in one transaction and locks the submission row, so a
 double-clicked submit or two people saving at once cannot both win.
 """
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.evidence import check_upload
-from assessment.models import Criterion, Evidence, Figure, ResponsibleUnit, Round, Submission, Town, Transition, User
+from assessment.models import (
+    Criterion,
+    Evidence,
+    Figure,
+    ResponsibleUnit,
+    Review,
+    Round,
+    Submission,
+    Town,
+    Transition,
+    User,
+)
 
 Status = Submission.Status
 
@@ -93,6 +106,13 @@ def _lock(submission):
     return Submission.objects.select_for_update().select_related("round", "criterion", "updated_by").get(pk=submission.pk)
 
 
+def _save_as(instance, user, **kwargs):
+    """Save and attribute the history record to `user`, also outside a web request."""
+    instance._history_user = user
+    instance.save(**kwargs)
+    return instance
+
+
 def _record(submission, to_status, user, comment=""):
     Transition.objects.create(
         submission=submission, from_status=submission.status, to_status=to_status, actor=user, comment=comment
@@ -116,7 +136,7 @@ def save_draft(submission, *, user, narrative, completed_on, figures, version):
     locked.version += 1
     locked.started = True
     locked.updated_by = user
-    locked.save()
+    _save_as(locked, user)
     for metric, value in figures.items():
         _save_figure(locked, metric, value, user)
     return locked
@@ -124,16 +144,17 @@ def save_draft(submission, *, user, narrative, completed_on, figures, version):
 
 def _save_figure(submission, metric, value, user):
     key = {"round_id": submission.round_id, "town_id": submission.town_id, "metric": metric}
+    figure = Figure.objects.filter(**key).first()
     if value is None:
-        for figure in Figure.objects.filter(**key):
+        if figure is not None:
+            figure._history_user = user
             figure.delete()
         return
-    figure = Figure.objects.filter(**key).first()
     if figure is None:
-        Figure.objects.create(value=value, updated_by=user, **key)
+        _save_as(Figure(value=value, updated_by=user, **key), user)
     elif figure.value != value:
         figure.value, figure.updated_by = value, user
-        figure.save()
+        _save_as(figure, user)
 
 
 def missing_for_submit(submission):
@@ -168,14 +189,14 @@ def submit(submission, *, user):
     locked.submitted_at = timezone.now()
     locked.updated_by = user
     locked.version += 1
-    locked.save()
+    _save_as(locked, user)
     return locked
 
 
 @transaction.atomic
 def return_for_revision(submission, *, user, reason):
     """A reviewer sends a submitted item back to its town with a reason."""
-    if not (user.role == User.Role.REVIEWER or user.is_superuser):
+    if not _is_reviewer(user):
         raise ServiceError(_("只有视频办评审员可以退回填报。"))
     if not reason.strip():
         raise ServiceError(_("请填写退回原因。"))
@@ -184,8 +205,9 @@ def return_for_revision(submission, *, user, reason):
         raise ServiceError(_("只有已提交的考察点可以退回，当前状态：%(status)s。") % {"status": locked.get_status_display()})
     _record(locked, Status.RETURNED, user, reason.strip())
     locked.return_reason = reason.strip()
+    locked.updated_by = user
     locked.version += 1
-    locked.save()
+    _save_as(locked, user)
     return locked
 
 
@@ -198,10 +220,11 @@ def add_evidence(submission, *, user, upload, description):
     if not description.strip():
         raise ServiceError(_("请填写佐证材料的说明。"))
     kind, digest = check_upload(upload)
-    return Evidence.objects.create(
+    evidence = Evidence(
         submission=locked, file=upload, original_name=upload.name[:255], description=description.strip()[:200],
         kind=kind, size=upload.size, sha256=digest, uploaded_by=user,
     )
+    return _save_as(evidence, user)
 
 
 @transaction.atomic
@@ -211,6 +234,56 @@ def delete_evidence(evidence, *, user):
     if refusal:
         raise ServiceError(refusal)
     name, storage = evidence.file.name, evidence.file.storage
+    evidence._history_user = user
     evidence.delete()
     # The row goes now; the file only once the deletion is committed.
     transaction.on_commit(lambda: storage.delete(name))
+
+
+def _is_reviewer(user):
+    return user.role == User.Role.REVIEWER or user.is_superuser
+
+
+def check_points(points, maximum):
+    """A clear message for points outside 0..max or with more than one decimal, else None."""
+    if points < 0 or points > maximum:
+        return _("得分应在 0 到 %(max)s 分之间。") % {"max": maximum}
+    if points.as_tuple().exponent < -1 and points != points.quantize(Decimal("0.1")):
+        return _("得分最多保留一位小数。")
+    return None
+
+
+@transaction.atomic
+def score(submission, *, user, points, comment, override_reason="", version):
+    """Award points to a submitted item (or change the score of a scored one).
+
+    A score that differs from the engine's proposal needs a reason; every
+    change stays in the review's history.
+    """
+    from scoring.loader import propose_for
+
+    if not _is_reviewer(user):
+        raise ServiceError(_("只有视频办评审员可以评分。"))
+    locked = _lock(submission)
+    if locked.status not in {Status.SUBMITTED, Status.SCORED}:
+        raise ServiceError(_("只有已提交的考察点可以评分，当前状态：%(status)s。") % {"status": locked.get_status_display()})
+    if locked.version != version:
+        raise Conflict(locked)
+    problem = check_points(points, locked.criterion.points)
+    if problem:
+        raise ServiceError(problem)
+    proposal = propose_for(locked)
+    proposed = proposal.points if proposal else None
+    if proposed is not None and points != proposed and not override_reason.strip():
+        raise ServiceError(_("得分与系统建议分 %(proposed)s 分不同，请填写调整理由。") % {"proposed": proposed})
+    review = Review.objects.filter(submission=locked).first() or Review(submission=locked)
+    review.points, review.comment, review.proposed_points = points.quantize(Decimal("0.1")), comment.strip(), proposed
+    review.override_reason = override_reason.strip() if proposed is not None and points != proposed else ""
+    review.reviewer, review.reviewed_at = user, timezone.now()
+    _save_as(review, user)
+    if locked.status == Status.SUBMITTED:
+        _record(locked, Status.SCORED, user, comment.strip())
+    locked.updated_by = user
+    locked.version += 1
+    _save_as(locked, user)
+    return locked

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from assessment.forms import plain_number
 from assessment.models import Evidence, Figure, Submission, Transition
 
 TRACKED_FIELDS = (("narrative", _("说明")), ("completed_on", _("完成日期")))
@@ -75,11 +76,7 @@ def _figure_events(submission):
             text = _("清除了%(label)s") % {"label": record.metric.label}
         else:
             text = _("%(label)s填报为 %(value)s %(unit)s") % {
-                "label": record.metric.label, "value": _plain(record.value), "unit": record.metric.unit,
+                "label": record.metric.label, "value": plain_number(record.value), "unit": record.metric.unit,
             }
         events.append(Event(record.history_date, _who(record.history_user), text))
     return events
-
-
-def _plain(value):
-    return format(value.normalize(), "f")

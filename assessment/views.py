@@ -5,11 +5,12 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from assessment import services
 from assessment.api import rubric_tree_queryset
-from assessment.forms import METRIC_PREFIX, SubmissionForm
+from assessment.forms import METRIC_PREFIX, SubmissionForm, plain_number
 from assessment.models import CriterionUnit, Submission, Town, User
 from assessment.rounds import (
     current_round,
@@ -29,7 +30,9 @@ INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png
 def home(request):
     if request.user.role in {User.Role.TOWN, User.Role.DEPARTMENT}:
         return redirect("dashboard")
-    return redirect("standard")
+    if request.user.role == User.Role.REVIEWER:
+        return redirect("review-queue")
+    return redirect("results")
 
 
 @login_required
@@ -87,7 +90,9 @@ def submission_detail(request, pk):
 def _initial(submission, stored):
     initial = {"narrative": submission.narrative, "completed_on": submission.completed_on, "version": submission.version}
     for metric in submission.criterion.metrics.all():
-        initial[METRIC_PREFIX + metric.code] = stored.get(metric.code)
+        value = stored.get(metric.code)
+        # 1287 rather than 1287.00: counts read as whole numbers.
+        initial[METRIC_PREFIX + metric.code] = plain_number(value) if value is not None else None
     return initial
 
 
@@ -162,6 +167,7 @@ def _render_detail(request, submission, form):
 
 
 @login_required
+@xframe_options_sameorigin
 def evidence_download(request, pk):
     """Evidence is served only through here, after the scope check; `?inline=1` shows PDFs and images."""
     evidence = get_evidence_for_user(request.user, pk)

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -77,7 +78,7 @@ def open_round(rubric):
     return services.open_round(
         rubric=rubric, district=District.objects.get(name="六合区"), name="2026年度达标评估",
         opens_on=today - datetime.timedelta(days=10), closes_on=today + datetime.timedelta(days=30),
-        pass_mark="80",
+        pass_mark=Decimal("80"),
     )
 
 

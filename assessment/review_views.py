@@ -1,0 +1,140 @@
+"""The 视频办's side: the review queue and the review of one submission."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from assessment import services
+from assessment.filters import QueueFilter
+from assessment.forms import ReviewForm
+from assessment.models import CriterionUnit, Review, Submission
+from assessment.permissions import REVIEWERS, role_required
+from assessment.rounds import current_round, deadline_overrides, item_deadline, item_deadline_state, stored_figures
+from assessment.scoping import get_submission_for_user, submissions_for_user
+from assessment.timeline import build_timeline
+from scoring.engine import DeadlineState
+from scoring.loader import propose_for
+
+PAGE_SIZE = 100
+
+
+@role_required(REVIEWERS)
+def review_queue(request):
+    """Items across towns, oldest submission first; submitted ones unless asked otherwise."""
+    round_ = current_round(request.user, request.GET.get("round"))
+    if round_ is None:
+        return render(request, "assessment/review_queue.html", {"round": None})
+    data = request.GET.copy()
+    data.setdefault("status", Submission.Status.SUBMITTED)
+    scoped = submissions_for_user(request.user).filter(round=round_)
+    filters = QueueFilter(data, queryset=scoped, round_=round_)
+    items = _queue_items(filters.qs)
+    overrides = deadline_overrides(round_)
+    for item in items:
+        item.deadline_state = item_deadline_state(item, overrides)
+    state = request.GET.get("deadline", "")
+    if state:
+        items = [item for item in items if item.deadline_state.value == state]
+    counts = _status_counts(filters, scoped, round_)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"round": round_, "filters": filters, "page": page, "counts": counts, "deadline": state,
+               "deadline_states": list(DeadlineState), "total": len(items), "query": _query_without_page(request)}
+    return render(request, "assessment/review_queue.html", context)
+
+
+def _queue_items(queryset):
+    links = CriterionUnit.objects.select_related("unit")
+    return list(
+        queryset.select_related("town", "criterion__indicator__section", "review")
+        .prefetch_related(Prefetch("criterion__unit_links", queryset=links))
+        .order_by("submitted_at", "town__order", "criterion__indicator__section__order", "criterion__indicator__order",
+                  "criterion__order")
+    )
+
+
+def _status_counts(filters, scoped, round_):
+    """Counts per status under the town and section filters (the status filter itself left out)."""
+    data = filters.data.copy()
+    data["status"] = ""
+    unfiltered = QueueFilter(data, queryset=scoped, round_=round_).qs
+    counts = dict(unfiltered.order_by().values_list("status").annotate(n=Count("id")))
+    return [(value, label, counts.get(value, 0)) for value, label in Submission.Status.choices]
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@role_required(REVIEWERS)
+def review_detail(request, pk):
+    submission = get_submission_for_user(request.user, pk)
+    if submission.status == Submission.Status.DRAFT and not submission.started:
+        raise Http404
+    proposal = propose_for(submission)
+    form = ReviewForm(request.POST or None, maximum=submission.criterion.points, initial=_review_initial(submission, proposal))
+    if request.method == "POST":
+        response = _handle_review(request, submission, form)
+        if response is not None:
+            return response
+    return _render_review(request, submission, form, proposal)
+
+
+def _review_initial(submission, proposal):
+    review = Review.objects.filter(submission=submission).first()
+    initial = {"version": submission.version, "points": proposal.points if proposal else None}
+    if review:
+        initial.update(points=review.points, comment=review.comment, override_reason=review.override_reason)
+    return initial
+
+
+def _handle_review(request, submission, form):
+    if not form.is_valid():
+        messages.error(request, _("填写有误，评分尚未保存，请按提示修改。"))
+        return None
+    data = form.cleaned_data
+    try:
+        if request.POST.get("action") == "return":
+            services.return_for_revision(submission, user=request.user, reason=data["return_reason"])
+            messages.success(request, _("已退回%(town)s修改。") % {"town": submission.town})
+        else:
+            services.score(submission, user=request.user, points=data["points"], comment=data["comment"],
+                           override_reason=data["override_reason"], version=data["version"])
+            messages.success(request, _("已评分：%(points)s 分。") % {"points": data["points"]})
+    except services.Conflict as conflict:
+        # Keep what was typed; the new version lets a deliberate second save win.
+        form.data = request.POST.copy()
+        form.data["version"] = str(conflict.current.version)
+        form.add_error(None, conflict.message)
+        request.conflict = conflict.current
+        return None
+    except services.ServiceError as error:
+        form.add_error(None, error.message)
+        return None
+    return redirect("review", pk=submission.pk)
+
+
+def _render_review(request, submission, form, proposal):
+    overrides = deadline_overrides(submission.round)
+    stored = stored_figures(submission.round_id, submission.town_id)
+    review = Review.objects.filter(submission=submission).select_related("reviewer").first()
+    context = {
+        "submission": submission,
+        "criterion": submission.criterion,
+        "figures": [(m, stored.get(m.code)) for m in submission.criterion.metrics.all()],
+        "evidence": list(submission.evidence.select_related("uploaded_by")),
+        "timeline": build_timeline(submission),
+        "proposal": proposal,
+        "review": review,
+        "review_history": list(review.history.select_related("history_user").order_by("-history_date")) if review else [],
+        "deadline_state": item_deadline_state(submission, overrides),
+        "deadline": item_deadline(submission, overrides),
+        "form": form,
+        "can_score": submission.status in {Submission.Status.SUBMITTED, Submission.Status.SCORED},
+        "conflict": getattr(request, "conflict", None),
+    }
+    return render(request, "assessment/review.html", context, status=400 if form.errors else 200)
