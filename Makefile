@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= liuhe-demo-2026
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint setup
+.PHONY: run test lint setup assets
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,11 +13,21 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# Apache ECharts from npm, served from our own static files (no asset from the internet).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm 未安装：结果看板的图表将不可用（apt-get install npm）"; fi
 
+assets: node_modules/.installed
+
+setup: $(VENV)/.installed assets
+
+# The task worker builds large Excel exports in the background; it stops with the server.
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo --password $(DEMO_PASSWORD)
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 test: setup

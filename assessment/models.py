@@ -423,3 +423,41 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.submission}：{self.points}"
+
+
+class ExportJob(models.Model):
+    """A workbook built in the background, with progress a page can poll.
+
+    Files are private: they are served only through the job's download view,
+    which applies the same scope as the data they contain.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="exports", verbose_name=_("年度考评"))
+    town = models.ForeignKey(Town, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("街镇"))
+    requested_by = models.ForeignKey(User, models.CASCADE, related_name="exports", verbose_name=_("申请人"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/", blank=True)
+    filename = models.CharField(_("文件名"), max_length=255, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename or f"#{self.pk}"
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0

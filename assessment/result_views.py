@@ -1,11 +1,13 @@
 """Results: towns × 一类指标, totals, ranks and 达标, and each town's drill-down."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from assessment.models import CriterionUnit, Section, Town, User
+from assessment.models import CriterionUnit, Section, Submission, Town, Transition, User
+from assessment.permissions import READERS, role_required
 from assessment.rounds import current_round, deadline_overrides, item_deadline_state
 from assessment.scoping import submissions_for_user
 from scoring.loader import round_results
@@ -48,3 +50,32 @@ def town_results(request, town_id):
         item.deadline_state = item_deadline_state(item, overrides)
     result = next((r for r in round_results(round_) if r.town_id == town.pk), None)
     return render(request, "assessment/town_results.html", {"round": round_, "town": town, "items": items, "result": result})
+
+
+@role_required(READERS)
+def results_dashboard(request):
+    """Three charts for leaders: totals with the 达标 line, section shares, submissions per day."""
+    round_ = current_round(request.user, request.GET.get("round"))
+    if round_ is None:
+        return render(request, "assessment/results_dashboard.html", {"round": None})
+    return render(request, "assessment/results_dashboard.html", {"round": round_, "chart_data": dashboard_data(round_)})
+
+
+def dashboard_data(round_):
+    """Plain numbers for the charts; Decimals become strings so nothing is rounded through float on the way."""
+    sections = list(Section.objects.filter(rubric_id=round_.rubric_id))
+    rows = round_results(round_)
+    per_day = (
+        Transition.objects.filter(submission__round=round_, to_status=Submission.Status.SUBMITTED)
+        .annotate(day=TruncDate("at")).values("day").annotate(n=Count("id")).order_by("day")
+    )
+    return {
+        "pass_mark": str(round_.pass_mark) if round_.pass_mark is not None else None,
+        "sections": [{"code": s.code, "title": s.title, "points": str(s.points)} for s in sections],
+        "towns": [
+            {"name": r.town_name, "total": str(r.total), "rank": r.rank, "passed": r.passed,
+             "sections": [str(r.sections.get(s.code, 0)) for s in sections]}
+            for r in rows
+        ],
+        "submitted_per_day": [{"day": p["day"].isoformat(), "count": p["n"]} for p in per_day],
+    }

@@ -103,7 +103,10 @@ def edit_refusal(submission, user, today=None):
 
 
 def _lock(submission):
-    return Submission.objects.select_for_update().select_related("round", "criterion", "updated_by").get(pk=submission.pk)
+    # Lock only the submission row: a lock cannot reach the outer-joined (nullable) updated_by.
+    return Submission.objects.select_for_update(of=("self",)).select_related("round", "criterion", "updated_by").get(
+        pk=submission.pk
+    )
 
 
 def _save_as(instance, user, **kwargs):

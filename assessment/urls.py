@@ -1,10 +1,11 @@
 from django.urls import path
 
-from assessment import api, result_views, review_views, views
+from assessment import api, export_views, result_views, review_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("standard/", views.standard, name="standard"),
+    path("standard/export/", export_views.standard_export, name="standard-export"),
     path("items/", views.dashboard, name="dashboard"),
     path("items/<int:pk>/", views.submission_detail, name="submission"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
@@ -12,6 +13,12 @@ urlpatterns = [
     path("review/", review_views.review_queue, name="review-queue"),
     path("review/<int:pk>/", review_views.review_detail, name="review"),
     path("results/", result_views.results, name="results"),
+    path("results/charts/", result_views.results_dashboard, name="results-dashboard"),
+    path("results/export/", export_views.round_export, name="round-export"),
     path("results/towns/<int:town_id>/", result_views.town_results, name="town-results"),
+    path("results/towns/<int:town_id>/export/", export_views.town_export, name="town-export"),
+    path("exports/<int:pk>/", export_views.export_job, name="export-job"),
+    path("exports/<int:pk>/status/", export_views.export_job_status, name="export-job-status"),
+    path("exports/<int:pk>/download/", export_views.export_job_download, name="export-job-download"),
     path("api/rubric/", api.rubric_detail, name="api-rubric"),
 ]

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "assessment",
     "scoring",
 ]
@@ -111,6 +113,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Apache ECharts, installed from npm by `make setup` (package.json), served as our own static file.
+if (BASE_DIR / "node_modules" / "echarts" / "dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
@@ -141,3 +146,8 @@ EVIDENCE_ALLOWED_KINDS = env_list("EVIDENCE_ALLOWED_KINDS", "pdf,doc,docx,xls,xl
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 # Days before a deadline from which an open item shows as 即将到期.
 DEADLINE_SOON_DAYS = 30
+
+# Long exports run as background tasks: `manage.py db_worker` executes them (`make run` starts one).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Workbooks for up to this many towns are built while the user waits; larger ones in the background.
+EXPORT_SYNC_MAX_TOWNS = int(os.environ.get("EXPORT_SYNC_MAX_TOWNS", "20"))
