@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from assessment import services
-from assessment.models import Criterion, District, Metric, Round, RoundDeadline, Rubric, Submission, User
+from assessment.models import Criterion, District, Metric, Round, RoundDeadline, Rubric, Submission, Transition, User
 from scoring.loader import propose_for
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -103,12 +103,20 @@ def _demo_item(submission, official, reviewer, figures, metrics, rng, today):
     upload = SimpleUploadedFile(f"{submission.criterion.code}佐证材料.pdf", DEMO_PDF, content_type="application/pdf")
     services.add_evidence(saved, user=actor, upload=upload, description="工作台账及现场照片")
     saved = services.submit(saved, user=actor)
+    _backdate(saved, today, rng)
     if reviewer is None:
         return
     if state == "returned":
         services.return_for_revision(saved, user=reviewer, reason="佐证材料不完整，请补充现场照片和验收报告。")
     elif state == "scored":
         _demo_score(saved, reviewer, rng)
+
+
+def _backdate(submission, today, rng):
+    """Spread the demo's submissions over the weeks the round has been open, for the progress chart."""
+    when = timezone.now() - datetime.timedelta(days=rng.randint(0, (today - submission.round.opens_on).days))
+    Transition.objects.filter(submission=submission).update(at=when)
+    Submission.objects.filter(pk=submission.pk).update(submitted_at=when)
 
 
 def _demo_score(submission, reviewer, rng):
