@@ -34,7 +34,7 @@ STANDARD_COLUMNS = (
     ("一类指标", 12), ("二类指标", 16), ("考察点", 16), ("评估内容", 50), ("责任单位", 16),
     ("完成时间", 12), ("分值", 8), ("得分", 8), ("评语", 16),
 )
-TOWN_COLUMNS = (*STANDARD_COLUMNS, ("完成情况", 16))
+TOWN_COLUMNS = (*STANDARD_COLUMNS, ("完成情况", 40))
 DETAIL_COLUMNS = (
     ("街镇", 12), ("考察点", 20), ("时间", 16), ("评审员", 12), ("得分", 8),
     ("系统建议分", 10), ("评语", 30), ("调整理由", 30), ("操作", 8),
@@ -144,11 +144,11 @@ def _outcome(submission, overrides, as_of):
     # The points and the comment count only once scored, as in the engine's totals.
     review = getattr(submission, "review", None) if submission.status == Submission.Status.SCORED else None
     state = item_deadline_state(submission, overrides, today=as_of)
-    return Outcome(
-        points=review.points if review else None,
-        comment=review.comment if review else "",
-        progress=f"{submission.get_status_display()} · {state.label}",
-    )
+    # 完成情况 is what the town reported it did, under its status and deadline state.
+    progress = f"{submission.get_status_display()} · {state.label}"
+    if submission.narrative.strip():
+        progress = f"{progress}\n{submission.narrative.strip()}"
+    return Outcome(points=review.points if review else None, comment=review.comment if review else "", progress=progress)
 
 
 def _review_history(round_, town):

@@ -68,3 +68,24 @@ def test_standard_import_rejects_broken_tree_with_message(rubric):
     assert result.has_errors()
     assert str(result.base_errors[0].error) == "二类指标 1.1 建立专门工作班子：考察点分值合计 2 分，与其分值 3 分不符。"
     assert Section.objects.count() == 0
+
+
+def test_admin_round_creation_gives_every_town_its_checklist(client, admin_user, rubric):
+    from assessment.models import District, Round, Submission
+
+    client.force_login(admin_user)
+    response = client.post("/admin/assessment/round/add/", {
+        "rubric": rubric.pk, "district": District.objects.get().pk, "name": "2027年度", "opens_on": "2027-01-01",
+        "closes_on": "2027-12-31", "pass_mark": "80", "late_policy": "flag", "late_deduction": "0",
+        "deadlines-TOTAL_FORMS": "0", "deadlines-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302
+    assert Submission.objects.filter(round=Round.objects.get(name="2027年度")).count() == 11 * 41
+
+
+def test_admin_submission_is_read_only(client, admin_user, open_round):
+    client.force_login(admin_user)
+    submission = open_round.submissions.first()
+    assert client.get(f"/admin/assessment/submission/{submission.pk}/change/").status_code == 200
+    response = client.post(f"/admin/assessment/submission/{submission.pk}/change/", {"status": "scored"})
+    assert response.status_code == 403

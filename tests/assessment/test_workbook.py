@@ -144,7 +144,7 @@ def test_town_sheet_scored_row_and_total(scored, town_a, criteria):
     sheet = _read(build_round_workbook(scored, as_of=AS_OF))[town_a.name]
     row = _row_of(sheet, "1.1.1")
     assert [sheet.cell(row, column).value for column in range(6, 11)] == [
-        "2026年12月", 3.0, 2.5, "材料齐全", "已评分 · 按时完成",
+        "2026年12月", 3.0, 2.5, "材料齐全", "已评分 · 按时完成\nx",
     ]
     assert sheet.cell(row, 8).number_format == "0.0"
     total = {r.town_id: r.total for r in round_results(scored, AS_OF)}[town_a.pk]
@@ -161,7 +161,7 @@ def test_town_sheet_unscored_items_leave_score_empty(scored, town_a, criteria, o
     RoundDeadline.objects.create(round=scored, criterion=criteria["6.1.1"], deadline=datetime.date(2027, 6, 1))
     sheet = _read(build_round_workbook(scored, as_of=AS_OF))[town_a.name]
     row = _row_of(sheet, "1.2.1")
-    assert [sheet.cell(row, column).value for column in (8, 9, 10)] == [None, None, "已提交 · 逾期完成"]
+    assert [sheet.cell(row, column).value for column in (8, 9, 10)] == [None, None, "已提交 · 逾期完成\n已提交"]
     assert [sheet.cell(_row_of(sheet, "6.1.1"), column).value for column in (6, 8, 10)] == [
         "现在到2027年6月", None, "草稿 · 未到期",
     ]
@@ -173,7 +173,7 @@ def test_town_sheet_borders_wrap_and_widths(scored, town_a):
     assert {(c.border.left.style, c.border.right.style, c.border.top.style, c.border.bottom.style) for c in cells
             if c.coordinate in ("A3", "D3", "J44")} == {("thin", "thin", "thin", "thin")}
     assert {c.alignment.wrap_text for c in cells if type(c).__name__ == "Cell"} == {True}
-    assert [sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJ"] == [12, 16, 16, 50, 16, 12, 8, 8, 16, 16]
+    assert [sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJ"] == [12, 16, 16, 50, 16, 12, 8, 8, 16, 40]
 
 
 def test_sheets_freeze_header_and_repeat_it_when_printed(scored, town_a):
@@ -231,6 +231,14 @@ def test_user_text_with_formula_prefix_stays_text(scored, town_a, criteria, revi
     last = [cell.row for cell in detail["B"] if str(cell.value).startswith("2.3⑤")][-1]
     cells = [comment, detail.cell(last, 7), detail.cell(last, 8)]
     assert [(cell.value, cell.data_type) for cell in cells] == [(text, "s")] * 3
+
+
+def test_narrative_in_progress_column_stays_text(scored, town_a, criteria, official_a):
+    item = _item(scored, town_a, criteria["1.2.1"])
+    services.save_draft(item, user=official_a, narrative="=SUM(A1:A9)", completed_on=None, figures={}, version=item.version)
+    town = _read(build_round_workbook(scored, as_of=AS_OF))[town_a.name]
+    cell = town.cell(_row_of(town, "1.2.1"), 10)
+    assert (cell.value, cell.data_type) == ("草稿 · 已逾期\n=SUM(A1:A9)", "s")
 
 
 def test_round_name_with_formula_prefix_stays_text(scored):
