@@ -11,9 +11,8 @@ from django.views.decorators.http import require_POST
 from assessment.exports import start_export
 from assessment.models import ExportJob, Rubric, Town
 from assessment.permissions import READERS, role_required
-from assessment.result_views import results_visible
+from assessment.result_views import visible_round_and_town
 from assessment.rounds import current_round
-from assessment.scoping import submissions_for_user
 from assessment.workbook import build_round_workbook, build_standard_workbook, workbook_filename
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,10 +40,7 @@ def round_export(request):
 @login_required
 def town_export(request, town_id):
     """A town's own workbook: readers for any town, a town official for theirs once results are published."""
-    round_ = current_round(request.user, request.GET.get("round"))
-    if round_ is None or not results_visible(request.user, round_):
-        raise Http404
-    town = get_object_or_404(Town.objects.filter(pk__in=submissions_for_user(request.user).values("town_id")), pk=town_id)
+    round_, town = visible_round_and_town(request, town_id)
     return xlsx_response(build_round_workbook(round_, town=town), workbook_filename(round_, town))
 
 

@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncDate
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from assessment.models import CriterionUnit, Section, Submission, Town, Transition, User
+from assessment.models import CriterionUnit, Section, Submission, Transition, User
 from assessment.permissions import READERS, role_required
 from assessment.rounds import current_round, deadline_overrides, item_deadline_state
-from assessment.scoping import submissions_for_user
+from assessment.scoping import get_town_for_user, submissions_for_user
 from scoring.loader import round_results
 
 
@@ -33,12 +33,17 @@ def results(request):
     return render(request, "assessment/results.html", {"round": round_, "sections": sections, "table": table})
 
 
-@login_required
-def town_results(request, town_id):
+def visible_round_and_town(request, town_id):
+    """The round and town whose results this user may see, else 404."""
     round_ = current_round(request.user, request.GET.get("round"))
     if round_ is None or not results_visible(request.user, round_):
         raise Http404
-    town = get_object_or_404(Town.objects.filter(pk__in=submissions_for_user(request.user).values("town_id")), pk=town_id)
+    return round_, get_town_for_user(request.user, town_id)
+
+
+@login_required
+def town_results(request, town_id):
+    round_, town = visible_round_and_town(request, town_id)
     items = list(
         submissions_for_user(request.user).filter(round=round_, town=town)
         .select_related("criterion__indicator__section", "review__reviewer")

@@ -7,7 +7,7 @@ administrators see everything. Anything outside a user's scope is a 404.
 
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Evidence, Figure, Submission, User
+from assessment.models import Evidence, Figure, Submission, Town, User
 
 
 def submissions_for_user(user):
@@ -43,3 +43,11 @@ def figures_for_user(user):
         return Figure.objects.all()
     towns = submissions_for_user(user).values("town_id")
     return Figure.objects.filter(town_id__in=towns)
+
+
+def get_town_for_user(user, pk):
+    """A town the user's scope reaches (their own, or any for readers), else 404."""
+    towns = Town.objects.all()
+    if not (user.is_authenticated and user.sees_all_towns):
+        towns = towns.filter(pk__in=submissions_for_user(user).values("town_id"))
+    return get_object_or_404(towns, pk=pk)

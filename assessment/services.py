@@ -109,6 +109,13 @@ def _lock(submission):
     )
 
 
+def _bump(locked, user):
+    """Save a changed submission as the next version, attributed to `user`."""
+    locked.updated_by = user
+    locked.version += 1
+    return _save_as(locked, user)
+
+
 def _save_as(instance, user, **kwargs):
     """Save and attribute the history record to `user`, also outside a web request."""
     instance._history_user = user
@@ -135,11 +142,8 @@ def save_draft(submission, *, user, narrative, completed_on, figures, version):
         raise ServiceError(refusal)
     if locked.version != version:
         raise Conflict(locked)
-    locked.narrative, locked.completed_on = narrative, completed_on
-    locked.version += 1
-    locked.started = True
-    locked.updated_by = user
-    _save_as(locked, user)
+    locked.narrative, locked.completed_on, locked.started = narrative, completed_on, True
+    _bump(locked, user)
     for metric, value in figures.items():
         _save_figure(locked, metric, value, user)
     return locked
@@ -190,10 +194,7 @@ def submit(submission, *, user):
         raise Incomplete(missing)
     _record(locked, Status.SUBMITTED, user)
     locked.submitted_at = timezone.now()
-    locked.updated_by = user
-    locked.version += 1
-    _save_as(locked, user)
-    return locked
+    return _bump(locked, user)
 
 
 @transaction.atomic
@@ -208,10 +209,7 @@ def return_for_revision(submission, *, user, reason):
         raise ServiceError(_("只有已提交的考察点可以退回，当前状态：%(status)s。") % {"status": locked.get_status_display()})
     _record(locked, Status.RETURNED, user, reason.strip())
     locked.return_reason = reason.strip()
-    locked.updated_by = user
-    locked.version += 1
-    _save_as(locked, user)
-    return locked
+    return _bump(locked, user)
 
 
 @transaction.atomic
@@ -286,7 +284,4 @@ def score(submission, *, user, points, comment, override_reason="", version):
     _save_as(review, user)
     if locked.status == Status.SUBMITTED:
         _record(locked, Status.SCORED, user, comment.strip())
-    locked.updated_by = user
-    locked.version += 1
-    _save_as(locked, user)
-    return locked
+    return _bump(locked, user)
