@@ -1,12 +1,21 @@
-"""REST API. Every view requires a logged-in user (the DRF default)."""
+"""REST API. Every view requires a logged-in user (the DRF default) and reads
+through `assessment.scoping`, so a town sees only its own data here too."""
 
+import django_filters
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from assessment.models import Criterion, Rubric, Section
-from assessment.serializers import RubricSerializer
+from assessment.models import Criterion, Round, Rubric, Section, Submission
+from assessment.result_views import results_visible
+from assessment.rounds import current_round
+from assessment.scoping import submissions_for_user
+from assessment.serializers import RoundSerializer, RubricSerializer, SubmissionSerializer, TownResultSerializer
+from scoring.loader import round_results
 
 
 def rubric_tree_queryset():
@@ -20,6 +29,7 @@ def rubric_tree_queryset():
     )
 
 
+@extend_schema(responses=RubricSerializer)
 @api_view(["GET"])
 def rubric_detail(request):
     """The standard as a tree; `?version=` picks a version, default the newest."""
@@ -32,3 +42,52 @@ def rubric_detail(request):
         if rubric is None:
             return Response({"detail": "尚未导入评估标准。"}, status=404)
     return Response(RubricSerializer(rubric).data)
+
+
+class RoundList(generics.ListAPIView):
+    serializer_class = RoundSerializer
+    queryset = Round.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        rounds = Round.objects.all()
+        if getattr(self.request.user, "town_id", None):
+            rounds = rounds.filter(district_id=self.request.user.town.district_id)
+        return rounds
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    criterion = django_filters.CharFilter(field_name="criterion__code")
+
+    class Meta:
+        model = Submission
+        fields = ["round", "town", "status", "criterion"]
+
+
+class SubmissionList(generics.ListAPIView):
+    """Submissions in the user's scope, filterable by round, town, status and criterion code."""
+
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilter
+
+    def get_queryset(self):
+        return submissions_for_user(self.request.user).select_related("town", "criterion", "review").order_by("id")
+
+
+class SubmissionDetail(generics.RetrieveAPIView):
+    serializer_class = SubmissionSerializer
+
+    def get_queryset(self):
+        return submissions_for_user(self.request.user).select_related("town", "criterion", "review")
+
+
+@extend_schema(responses=TownResultSerializer(many=True))
+@api_view(["GET"])
+def results_list(request):
+    """A round's results (`?round=`, default the newest): readers see all towns, a town only itself once published."""
+    round_ = current_round(request.user, request.query_params.get("round"))
+    if round_ is None or not results_visible(request.user, round_):
+        raise NotFound("没有可查看的考评结果。")
+    rows = round_results(round_)
+    if not request.user.sees_all_towns:
+        rows = [row for row in rows if row.town_id == request.user.town_id]
+    return Response(TownResultSerializer(rows, many=True).data)

@@ -1,4 +1,5 @@
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
 
 from assessment import api, export_views, result_views, review_views, views
 
@@ -21,4 +22,9 @@ urlpatterns = [
     path("exports/<int:pk>/status/", export_views.export_job_status, name="export-job-status"),
     path("exports/<int:pk>/download/", export_views.export_job_download, name="export-job-download"),
     path("api/rubric/", api.rubric_detail, name="api-rubric"),
+    path("api/rounds/", api.RoundList.as_view(), name="api-rounds"),
+    path("api/submissions/", api.SubmissionList.as_view(), name="api-submissions"),
+    path("api/submissions/<int:pk>/", api.SubmissionDetail.as_view(), name="api-submission"),
+    path("api/results/", api.results_list, name="api-results"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -56,3 +56,88 @@ def test_api_rubric_query_count_is_constant(client, reviewer, rubric, django_ass
     client.force_login(reviewer)
     with django_assert_num_queries(8):
         assert client.get("/api/rubric/").status_code == 200
+
+
+@pytest.fixture
+def scored_a(open_round, town_a, criteria, official_a, reviewer):
+    from assessment.models import Submission
+    from tests.scoring.test_loader import _scored
+
+    return _scored(Submission.objects.get(round=open_round, town=town_a, criterion=criteria["1.1.1"]), official_a,
+                   reviewer, "2.5")
+
+
+def test_api_submissions_town_sees_only_own(client, official_a, open_round, town_a):
+    client.force_login(official_a)
+    data = client.get("/api/submissions/", {"limit": 1000}).json()
+    assert data["count"] == 41
+    assert {row["town"] for row in data["results"]} == {town_a.name}
+
+
+def test_api_submissions_filter_by_other_town_gives_nothing(client, official_a, open_round, town_b):
+    client.force_login(official_a)
+    assert client.get("/api/submissions/", {"town": town_b.pk}).json()["count"] == 0
+
+
+def test_api_submission_of_other_town_is_404(client, official_a, item_b):
+    client.force_login(official_a)
+    response = client.get(f"/api/submissions/{item_b.pk}/")
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+def test_api_submission_points_only_when_scored(client, reviewer, scored_a, item):
+    client.force_login(reviewer)
+    assert client.get(f"/api/submissions/{scored_a.pk}/").json()["points"] == "2.5"
+    assert client.get(f"/api/submissions/{item.pk}/").json()["points"] is None
+
+
+def test_api_submissions_bad_filter_is_400_with_message(client, reviewer, open_round):
+    client.force_login(reviewer)
+    response = client.get("/api/submissions/", {"status": "nonsense"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["status"]
+
+
+def test_api_submissions_anonymous_refused(client, open_round):
+    assert client.get("/api/submissions/").status_code in (401, 403)
+
+
+def test_api_results_for_reader(client, viewer, scored_a, town_a):
+    client.force_login(viewer)
+    rows = client.get("/api/results/").json()
+    assert len(rows) == 11
+    assert (rows[0]["town_name"], rows[0]["total"], rows[0]["rank"], rows[0]["sections"]["1"]) == (
+        town_a.name, "2.5", 1, "2.5")
+
+
+def test_api_results_town_only_own_after_publication(client, official_a, scored_a, open_round, town_a):
+    client.force_login(official_a)
+    response = client.get("/api/results/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "没有可查看的考评结果。"}
+    open_round.results_published = True
+    open_round.save()
+    assert [row["town_id"] for row in client.get("/api/results/").json()] == [town_a.pk]
+
+
+def test_api_write_methods_not_allowed(client, official_a, item):
+    client.force_login(official_a)
+    assert client.post(f"/api/submissions/{item.pk}/", {"status": "scored"}).status_code == 405
+
+
+def test_api_schema_is_served(client, reviewer):
+    client.force_login(reviewer)
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/submissions/" in response.content
+
+
+@pytest.mark.parametrize("towns_scored", [0, 1])
+def test_api_submissions_query_count_constant(client, reviewer, open_round, django_assert_num_queries, towns_scored,
+                                              request):
+    if towns_scored:
+        request.getfixturevalue("scored_a")
+    client.force_login(reviewer)
+    with django_assert_num_queries(4):
+        assert client.get("/api/submissions/").status_code == 200
