@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment import services
@@ -12,7 +13,14 @@ from assessment.filters import QueueFilter
 from assessment.forms import ReviewForm
 from assessment.models import CriterionUnit, Review, Submission
 from assessment.permissions import REVIEWERS, role_required
-from assessment.rounds import current_round, deadline_overrides, item_deadline, item_deadline_state, stored_figures
+from assessment.rounds import (
+    current_round,
+    deadline_overrides,
+    item_deadline,
+    item_deadline_state,
+    state_of,
+    stored_figures,
+)
 from assessment.scoping import get_submission_for_user, submissions_for_user
 from assessment.timeline import build_timeline
 from scoring.engine import DeadlineState
@@ -21,9 +29,17 @@ from scoring.loader import propose_for
 PAGE_SIZE = 100
 
 
+QUEUE_ORDER = ("submitted_at", "town__order", "criterion__indicator__section__order", "criterion__indicator__order",
+               "criterion__order", "id")
+
+
 @role_required(REVIEWERS)
 def review_queue(request):
-    """Items across towns, oldest submission first; submitted ones unless asked otherwise."""
+    """Items across towns, oldest submission first; submitted ones unless asked otherwise.
+
+    Only the page shown is loaded; the deadline filter, which the database
+    cannot evaluate, reads a few columns of the filtered rows instead.
+    """
     round_ = current_round(request.user, request.GET.get("round"))
     if round_ is None:
         return render(request, "assessment/review_queue.html", {"round": None})
@@ -31,28 +47,36 @@ def review_queue(request):
     data.setdefault("status", Submission.Status.SUBMITTED)
     scoped = submissions_for_user(request.user).filter(round=round_)
     filters = QueueFilter(data, queryset=scoped, round_=round_)
-    items = _queue_items(filters.qs)
     overrides = deadline_overrides(round_)
-    for item in items:
-        item.deadline_state = item_deadline_state(item, overrides)
     state = request.GET.get("deadline", "")
-    if state:
-        items = [item for item in items if item.deadline_state.value == state]
-    counts = _status_counts(filters, scoped, round_)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"round": round_, "filters": filters, "page": page, "counts": counts, "deadline": state,
-               "deadline_states": list(DeadlineState), "total": len(items), "query": _query_without_page(request)}
+    ordered = filters.qs.order_by(*QUEUE_ORDER)
+    rows = _pks_in_state(ordered, overrides, state) if state else ordered.values_list("pk", flat=True)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _queue_items(ordered.filter(pk__in=list(page.object_list)), overrides)
+    context = {"round": round_, "filters": filters, "page": page, "counts": _status_counts(filters, scoped, round_),
+               "deadline": state, "deadline_states": list(DeadlineState), "total": page.paginator.count,
+               "query": _query_without_page(request)}
     return render(request, "assessment/review_queue.html", context)
 
 
-def _queue_items(queryset):
+def _pks_in_state(ordered, overrides, state):
+    rows = ordered.values_list("pk", "criterion_id", "criterion__deadline", "status", "completed_on")
+    today = timezone.localdate()
+    return [
+        pk for pk, criterion_id, deadline, status, completed_on in rows
+        if state_of(overrides.get(criterion_id, deadline), status, completed_on, today).value == state
+    ]
+
+
+def _queue_items(queryset, overrides):
     links = CriterionUnit.objects.select_related("unit")
-    return list(
+    items = list(
         queryset.select_related("town", "criterion__indicator__section", "review")
         .prefetch_related(Prefetch("criterion__unit_links", queryset=links))
-        .order_by("submitted_at", "town__order", "criterion__indicator__section__order", "criterion__indicator__order",
-                  "criterion__order")
     )
+    for item in items:
+        item.deadline_state = item_deadline_state(item, overrides)
+    return items
 
 
 def _status_counts(filters, scoped, round_):

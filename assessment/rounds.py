@@ -30,12 +30,15 @@ def item_deadline(submission, overrides):
 
 
 def item_deadline_state(submission, overrides, today=None):
+    return state_of(item_deadline(submission, overrides), submission.status, submission.completed_on, today)
+
+
+def state_of(deadline, status, completed_on, today=None):
     """The engine's deadline state; a date counts as completion once the town has handed the item in."""
-    deadline = item_deadline(submission, overrides)
-    completed_on = submission.completed_on if submission.status != Submission.Status.DRAFT else None
+    handed_in = completed_on if status != Submission.Status.DRAFT else None
     return deadline_state(
         YearMonth(deadline.year, deadline.month),
-        completed_on,
+        handed_in,
         today or timezone.localdate(),
         soon_days=settings.DEADLINE_SOON_DAYS,
     )

@@ -204,6 +204,17 @@ def test_queue_query_count_constant(client_r, open_round, town_a, criteria, offi
                             figures={m: Decimal("10") for m in item.criterion.metrics.all()}, version=0)
         services.add_evidence(item, user=official_a, upload=upload(), description="d")
         services.submit(item, user=official_a)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         page = client_r.get(reverse("review-queue")).content.decode()
     assert page.count("data-item=") == submitted_count
+    with django_assert_num_queries(10):  # the deadline filter counts in Python
+        page = client_r.get(reverse("review-queue"), {"deadline": "late"}).content.decode()
+    assert page.count("data-item=") == submitted_count
+
+
+def test_queue_pages_by_100(client_r, open_round, settings):
+    page = client_r.get(reverse("review-queue"), {"status": "draft"}).content.decode()
+    assert page.count("data-item=") == 100
+    assert "第 1 / 5 页" in page
+    last = client_r.get(reverse("review-queue"), {"status": "draft", "page": 5}).content.decode()
+    assert last.count("data-item=") == 11 * 41 - 400
