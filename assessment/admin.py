@@ -2,20 +2,25 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from assessment.models import (
     Criterion,
     CriterionUnit,
     District,
+    Evidence,
+    Figure,
     Indicator,
     Metric,
     ResponsibleUnit,
+    Review,
     Round,
     RoundDeadline,
     Rubric,
     Section,
     Submission,
     Town,
+    Transition,
     User,
 )
 from assessment.resources import CriterionResource
@@ -144,14 +149,8 @@ class RoundAdmin(admin.ModelAdmin):
         ensure_checklist(obj)
 
 
-@admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    """Read-only here: statuses change only through the portal's workflow."""
-
-    list_display = ("town", "criterion", "round", "status", "updated_at")
-    list_filter = ("round", "status", "town")
-    list_select_related = ("town", "criterion", "round")
-    search_fields = ("criterion__code", "criterion__title", "town__name")
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Audit views: changes happen only through the portal's services, never here."""
 
     def has_add_permission(self, request):
         return False
@@ -161,3 +160,40 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ("town", "criterion", "round", "status", "updated_at")
+    list_filter = ("round", "status", "town")
+    list_select_related = ("town", "criterion", "round")
+    search_fields = ("criterion__code", "criterion__title", "town__name")
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "points", "proposed_points", "reviewer", "reviewed_at")
+    list_filter = ("submission__round", "reviewer")
+    list_select_related = ("submission__town", "submission__criterion", "reviewer")
+
+
+@admin.register(Figure)
+class FigureAdmin(ReadOnlyAdmin):
+    list_display = ("town", "metric", "value", "round", "updated_by", "updated_at")
+    list_filter = ("round", "town")
+    list_select_related = ("town", "metric", "round", "updated_by")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "submission", "kind", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("submission__round", "kind")
+    list_select_related = ("submission__town", "submission__criterion", "uploaded_by")
+    exclude = ("file",)  # evidence is downloaded only through the portal's permission-checked view
+
+
+@admin.register(Transition)
+class TransitionAdmin(ReadOnlyAdmin):
+    list_display = ("submission", "from_status", "to_status", "actor", "at", "comment")
+    list_filter = ("submission__round", "to_status")
+    list_select_related = ("submission__town", "submission__criterion", "actor")

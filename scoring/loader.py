@@ -6,10 +6,10 @@ comes from the one query in `load_round`.
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
-from assessment.models import Figure, Metric, Round, RoundDeadline, Submission
+from assessment.models import Figure, Metric, Round, Submission
 from scoring import engine
 
 
@@ -22,10 +22,11 @@ class RoundInputs:
 
 def load_round(round_):
     """The round's criteria, towns and items, in one query."""
-    override = RoundDeadline.objects.filter(round=OuterRef("round"), criterion=OuterRef("criterion")).values("deadline")[:1]
+    # A join, not a correlated subquery: the round's deadline override, if any, of each row's criterion.
+    override = FilteredRelation("criterion__round_deadlines", condition=Q(criterion__round_deadlines__round=round_))
     rows = (
         Submission.objects.filter(round=round_)
-        .annotate(deadline_override=Subquery(override))
+        .annotate(override=override, deadline_override=F("override__deadline"))
         .order_by("town__order", "town_id", "criterion_id")
         .values(
             "town_id", "town__name", "criterion_id", "criterion__code", "criterion__indicator__section__code",

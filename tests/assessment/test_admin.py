@@ -89,3 +89,15 @@ def test_admin_submission_is_read_only(client, admin_user, open_round):
     assert client.get(f"/admin/assessment/submission/{submission.pk}/change/").status_code == 200
     response = client.post(f"/admin/assessment/submission/{submission.pk}/change/", {"status": "scored"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("model", ["review", "figure", "evidence", "transition", "submission"])
+def test_admin_audit_lists_load_read_only(client, admin_user, open_round, model):
+    client.force_login(admin_user)
+    assert client.get(f"/admin/assessment/{model}/").status_code == 200
+    assert client.get(f"/admin/assessment/{model}/add/").status_code == 403
+
+
+def test_admin_submission_history_page(client, admin_user, item):
+    client.force_login(admin_user)
+    assert client.get(f"/admin/assessment/submission/{item.pk}/history/").status_code == 200
