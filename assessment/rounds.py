@@ -60,3 +60,29 @@ def stored_figures(round_id, town_id):
     """A town's figures in a round: metric code → Decimal."""
     rows = Figure.objects.filter(round_id=round_id, town_id=town_id).values_list("metric__code", "value")
     return dict(rows)
+
+
+def unit_input(submission):
+    """For each 责任单位 of the item: has it given input yet (True/False), or has it no account (None)?
+
+    Input means having saved the item or uploaded evidence for it. Town-level
+    units answer through the town's officials, district units through the
+    department officials bound to them.
+    """
+    from assessment.models import Evidence, ResponsibleUnit, User
+
+    editors = set(Submission.history.filter(id=submission.id).values_list("history_user__role", "history_user__unit_id"))
+    editors |= set(Evidence.history.filter(submission_id=submission.id).values_list("history_user__role", "history_user__unit_id"))
+    links = list(submission.criterion.unit_links.all())
+    staffed = set(User.objects.filter(role=User.Role.DEPARTMENT, unit__in=[link.unit_id for link in links], is_active=True)
+                  .values_list("unit_id", flat=True))
+    rows = []
+    for link in links:
+        unit = link.unit
+        if unit.level == ResponsibleUnit.Level.TOWN:
+            rows.append((unit.name, any(role == User.Role.TOWN for role, _unit in editors)))
+        elif unit.id in staffed:
+            rows.append((unit.name, (User.Role.DEPARTMENT, unit.id) in editors))
+        else:
+            rows.append((unit.name, None))
+    return rows

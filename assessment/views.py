@@ -19,6 +19,7 @@ from assessment.rounds import (
     item_deadline_state,
     progress,
     stored_figures,
+    unit_input,
 )
 from assessment.scoping import get_evidence_for_user, get_submission_for_user, submissions_for_user
 from assessment.timeline import build_timeline
@@ -162,6 +163,7 @@ def _render_detail(request, submission, form):
         "deadline_state": item_deadline_state(submission, overrides),
         "deadline": item_deadline(submission, overrides),
         "conflict": getattr(request, "conflict", None),
+        "unit_input": unit_input(submission) if submission.criterion.unit_links.count() > 1 else [],
     }
     return render(request, "assessment/submission.html", context, status=400 if form.errors else 200)
 
@@ -192,3 +194,8 @@ def evidence_delete(request, pk):
         messages.success(request, _("已删除佐证材料“%(name)s”。") % {"name": evidence.original_name})
     return redirect("submission", pk=evidence.submission_id)
 
+
+
+def csrf_failure(request, reason=""):
+    """An expired form, in Chinese; what was typed on an item page is still in the browser."""
+    return render(request, "403_csrf.html", status=403)

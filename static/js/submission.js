@@ -3,7 +3,7 @@
 // double click from sending the form twice.
 (function () {
   "use strict";
-  var form = document.getElementById("submission-form");
+  var form = document.querySelector("form[data-storage-key]");
   if (!form || form.querySelector("fieldset[disabled]")) { return; }
   var key = form.dataset.storageKey;
   var fields = Array.prototype.filter.call(form.elements, function (el) {
@@ -12,7 +12,7 @@
   var hasErrors = !!form.querySelector(".errorlist");
 
   function snapshot() {
-    var data = { version: form.dataset.serverVersion, values: {} };
+    var data = { values: {} };
     fields.forEach(function (el) { data.values[el.name] = el.value; });
     return data;
   }

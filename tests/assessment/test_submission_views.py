@@ -237,3 +237,13 @@ def test_dashboard_deadline_states(client_a, open_round, town_a, criteria):
     page = client_a.get(reverse("dashboard")).content.decode()
     assert page.count('<span class="badge overdue">已逾期</span>') == 41
     assert Decimal(criteria["1.1.1"].points) == Decimal("3")
+
+
+def test_co_owned_item_shows_who_still_owes_input(client, official_a, police, open_round, town_a, criteria):
+    item = Submission.objects.get(round=open_round, town=town_a, criterion=criteria["1.1.1"])
+    client.force_login(official_a)
+    page = client.get(reverse("submission", args=[item.pk])).content.decode()
+    assert "区公安分局 · 待填报" in page and "各街镇 · 待填报" in page and "综治办 · 无填报账号" in page
+    _post(client, item, metric_cameras_total="", metric_cameras_gov="")
+    page = client.get(reverse("submission", args=[item.pk])).content.decode()
+    assert "各街镇 · 已填报" in page and "区公安分局 · 待填报" in page

@@ -30,3 +30,27 @@ def test_standard_page_lists_every_criterion(client, reviewer, rubric, django_as
     with django_assert_num_queries(8):
         page = client.get("/standard/").content.decode()
     assert page.count("<tr>") == 41 + extra + 1
+
+
+def test_not_found_page_is_chinese(client, reviewer):
+    client.force_login(reviewer)
+    response = client.get("/items/999999/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_forbidden_page_is_chinese(client, official_a):
+    client.force_login(official_a)
+    response = client.get("/review/")
+    assert response.status_code == 403
+    assert "无权访问" in response.content.decode()
+
+
+def test_expired_form_gets_chinese_message(rubric, official_a, item):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(official_a)
+    response = client.post(f"/items/{item.pk}/", {"narrative": "x", "version": "0"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
