@@ -23,6 +23,7 @@ from assessment.models import (
     Transition,
     User,
 )
+from scoring.loader import propose_for
 
 Status = Submission.Status
 
@@ -254,6 +255,15 @@ def check_points(points, maximum):
     return None
 
 
+def _checked_proposal(submission, points, override_reason):
+    """The engine's proposed points (None without a rule or figures); a different score needs a reason."""
+    proposal = propose_for(submission)
+    proposed = proposal.points if proposal else None
+    if proposed is not None and points != proposed and not override_reason.strip():
+        raise ServiceError(_("得分与系统建议分 %(proposed)s 分不同，请填写调整理由。") % {"proposed": proposed})
+    return proposed
+
+
 @transaction.atomic
 def score(submission, *, user, points, comment, override_reason="", version):
     """Award points to a submitted item (or change the score of a scored one).
@@ -261,8 +271,6 @@ def score(submission, *, user, points, comment, override_reason="", version):
     A score that differs from the engine's proposal needs a reason; every
     change stays in the review's history.
     """
-    from scoring.loader import propose_for
-
     if not _is_reviewer(user):
         raise ServiceError(_("只有视频办评审员可以评分。"))
     locked = _lock(submission)
@@ -273,10 +281,7 @@ def score(submission, *, user, points, comment, override_reason="", version):
     problem = check_points(points, locked.criterion.points)
     if problem:
         raise ServiceError(problem)
-    proposal = propose_for(locked)
-    proposed = proposal.points if proposal else None
-    if proposed is not None and points != proposed and not override_reason.strip():
-        raise ServiceError(_("得分与系统建议分 %(proposed)s 分不同，请填写调整理由。") % {"proposed": proposed})
+    proposed = _checked_proposal(locked, points, override_reason)
     review = Review.objects.filter(submission=locked).first() or Review(submission=locked)
     review.points, review.comment, review.proposed_points = points.quantize(Decimal("0.1")), comment.strip(), proposed
     review.override_reason = override_reason.strip() if proposed is not None and points != proposed else ""
