@@ -91,3 +91,12 @@ def item(open_round, town_a, criteria):
 @pytest.fixture
 def item_b(open_round, town_b, criteria):
     return Submission.objects.get(round=open_round, town=town_b, criterion=criteria["2.3④"])
+
+
+@pytest.fixture
+def scored_a(open_round, town_a, criteria, official_a, reviewer):
+    """Town A's 1.1.1 scored 2.5 of 3 by the reviewer."""
+    from tests.factories import score_item
+
+    item = Submission.objects.get(round=open_round, town=town_a, criterion=criteria["1.1.1"])
+    return score_item(item, official_a, reviewer, "2.5")

@@ -39,3 +39,30 @@ def upload(name="证明.pdf", content=PDF_BYTES, content_type="application/pdf")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def score_item(item, official, reviewer, points, completed_on=None):
+    """Take an item through the real workflow to 已评分: fill, attach evidence, submit, score."""
+    import datetime
+    from decimal import Decimal
+
+    from assessment import services
+
+    saved = services.save_draft(
+        item, user=official, narrative="x", completed_on=completed_on or datetime.date(2026, 10, 1),
+        figures={m: Decimal("10") for m in item.criterion.metrics.all()}, version=item.version,
+    )
+    services.add_evidence(saved, user=official, upload=upload(), description="d")
+    saved = services.submit(saved, user=official)
+    return services.score(saved, user=reviewer, points=Decimal(points), comment="", override_reason="按材料评定",
+                          version=saved.version)
+
+
+def add_towns(round_, count, prefix="新街道"):
+    """More towns in the round's district, each with its checklist: for query-count guards at two sizes."""
+    from assessment import services
+    from assessment.models import Town
+
+    for n in range(count):
+        Town.objects.create(district=round_.district, name=f"{prefix}{n}", kind="街道", order=100 + n)
+    services.ensure_checklist(round_)

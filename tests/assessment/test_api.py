@@ -58,14 +58,6 @@ def test_api_rubric_query_count_is_constant(client, reviewer, rubric, django_ass
         assert client.get("/api/rubric/").status_code == 200
 
 
-@pytest.fixture
-def scored_a(open_round, town_a, criteria, official_a, reviewer):
-    from assessment.models import Submission
-    from tests.scoring.test_loader import _scored
-
-    return _scored(Submission.objects.get(round=open_round, town=town_a, criterion=criteria["1.1.1"]), official_a,
-                   reviewer, "2.5")
-
 
 def test_api_submissions_town_sees_only_own(client, official_a, open_round, town_a):
     client.force_login(official_a)

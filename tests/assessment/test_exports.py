@@ -5,14 +5,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from assessment.models import ExportJob, Submission
-from tests.scoring.test_loader import _scored
-
-
-@pytest.fixture
-def scored_a(open_round, town_a, criteria, official_a, reviewer):
-    return _scored(Submission.objects.get(round=open_round, town=town_a, criterion=criteria["1.1.1"]), official_a,
-                   reviewer, "2.5")
+from assessment.models import ExportJob
+from tests.factories import add_towns
 
 
 def _workbook(response):
@@ -109,12 +103,7 @@ def test_dashboard_refused_to_town(client, official_a, open_round):
 
 @pytest.mark.parametrize("extra_towns", [0, 10])
 def test_dashboard_query_count_constant(client, viewer, open_round, django_assert_num_queries, extra_towns):
-    from assessment import services
-    from assessment.models import Town
-
-    for n in range(extra_towns):
-        Town.objects.create(district=open_round.district, name=f"新街道{n}", kind="街道", order=50 + n)
-    services.ensure_checklist(open_round)
+    add_towns(open_round, extra_towns)
     client.force_login(viewer)
     with django_assert_num_queries(6):
         assert client.get(reverse("results-dashboard")).status_code == 200

@@ -3,14 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessment.models import Submission, Town
-from tests.scoring.test_loader import _scored
-
-
-@pytest.fixture
-def scored_a(open_round, town_a, criteria, official_a, reviewer):
-    return _scored(Submission.objects.get(round=open_round, town=town_a, criterion=criteria["1.1.1"]), official_a,
-                   reviewer, "2.5")
+from tests.factories import add_towns
 
 
 @pytest.mark.parametrize("username", ["reviewer", "leader", "admin"])
@@ -66,11 +59,7 @@ def test_viewer_cannot_score(client, viewer, scored_a):
 
 @pytest.mark.parametrize("extra_towns", [0, 20])
 def test_results_query_count_constant(client, viewer, open_round, django_assert_num_queries, extra_towns):
-    from assessment import services
-
-    for n in range(extra_towns):
-        Town.objects.create(district=open_round.district, name=f"新街道{n}", kind="街道", order=50 + n)
-    services.ensure_checklist(open_round)
+    add_towns(open_round, extra_towns)
     client.force_login(viewer)
     with django_assert_num_queries(5):
         page = client.get(reverse("results")).content.decode()

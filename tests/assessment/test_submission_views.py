@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from assessment import services
 from assessment.models import Evidence, Figure, Submission, Transition
-from tests.factories import EXE_BYTES, upload
+from tests.factories import EXE_BYTES, add_towns, upload
 
 Status = Submission.Status
 
@@ -222,11 +222,7 @@ def test_dashboard_progress_counts_submitted(client_a, item, official_a):
 
 @pytest.mark.parametrize("towns_in_district", [11, 30])
 def test_dashboard_query_count_constant(client, reviewer, open_round, django_assert_num_queries, towns_in_district):
-    from assessment.models import Town
-
-    for n in range(towns_in_district - 11):
-        Town.objects.create(district=open_round.district, name=f"新增街道{n}", kind="街道", order=100 + n)
-    services.ensure_checklist(open_round)
+    add_towns(open_round, towns_in_district - 11)
     client.force_login(reviewer)
     with django_assert_num_queries(7):
         response = client.get(reverse("dashboard"))

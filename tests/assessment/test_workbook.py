@@ -13,8 +13,7 @@ from assessment import services
 from assessment.models import Criterion, Review, RoundDeadline, Submission, Town
 from assessment.workbook import build_round_workbook, build_standard_workbook, workbook_filename
 from scoring.loader import round_results
-from tests.factories import upload
-from tests.scoring.test_loader import _scored
+from tests.factories import score_item, upload
 
 AS_OF = datetime.date(2026, 11, 1)
 FIRST_ROW = 3  # title, header, then one row per criterion
@@ -65,9 +64,9 @@ def _rescore(item, reviewer, points, comment, reason=""):
 @pytest.fixture
 def scored(open_round, town_a, town_b, criteria, official_a, official_b, reviewer):
     """Town A scored on 1.1.1 (3) and 2.3⑤ (1); town B on 6.1.1 (12)."""
-    _scored(_item(open_round, town_a, criteria["1.1.1"]), official_a, reviewer, "3")
-    _scored(_item(open_round, town_a, criteria["2.3⑤"]), official_a, reviewer, "1")
-    _scored(_item(open_round, town_b, criteria["6.1.1"]), official_b, reviewer, "12")
+    score_item(_item(open_round, town_a, criteria["1.1.1"]), official_a, reviewer, "3")
+    score_item(_item(open_round, town_a, criteria["2.3⑤"]), official_a, reviewer, "1")
+    score_item(_item(open_round, town_b, criteria["6.1.1"]), official_b, reviewer, "12")
     return open_round
 
 
@@ -283,12 +282,12 @@ def test_round_workbook_reports_progress_per_town(scored):
 
 def test_round_workbook_queries_do_not_grow_with_items(open_round, town_a, town_b, criteria, official_a, official_b,
                                                        reviewer, django_assert_num_queries):
-    _scored(_item(open_round, town_a, criteria["1.1.1"]), official_a, reviewer, "3")
+    score_item(_item(open_round, town_a, criteria["1.1.1"]), official_a, reviewer, "3")
     with CaptureQueriesContext(connection) as one:
         build_round_workbook(open_round, as_of=AS_OF)
     for town, official, code in [(town_a, official_a, "1.2.1"), (town_b, official_b, "1.3.1"),
                                  (town_b, official_b, "6.1.1"), (town_a, official_a, "5.1.1")]:
-        _scored(_item(open_round, town, criteria[code]), official, reviewer, "1")
+        score_item(_item(open_round, town, criteria[code]), official, reviewer, "1")
     assert Review.objects.count() == 5
     with django_assert_num_queries(len(one)):
         build_round_workbook(open_round, as_of=AS_OF)

@@ -3,20 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from assessment import services
 from assessment.models import RoundDeadline, Submission
 from scoring.engine import YearMonth
 from scoring.loader import load_round, round_results
-from tests.factories import upload
-
-
-def _scored(item, official, reviewer, points, completed_on=datetime.date(2026, 10, 1)):
-    saved = services.save_draft(item, user=official, narrative="x", completed_on=completed_on,
-                                figures={m: Decimal("10") for m in item.criterion.metrics.all()}, version=item.version)
-    services.add_evidence(saved, user=official, upload=upload(), description="d")
-    saved = services.submit(saved, user=official)
-    return services.score(saved, user=reviewer, points=Decimal(points), comment="", override_reason="按材料评定",
-                          version=saved.version)
+from tests.factories import score_item
 
 
 def test_load_round_is_one_query(open_round, django_assert_num_queries):
@@ -35,8 +25,8 @@ def test_load_round_uses_round_deadline(open_round, criteria):
 
 def test_round_results_totals_and_ranks(open_round, town_a, town_b, criteria, official_a, official_b, reviewer):
     for code, points in [("1.1.1", "3"), ("1.2.1", "2.5")]:
-        _scored(Submission.objects.get(round=open_round, town=town_a, criterion=criteria[code]), official_a, reviewer, points)
-    _scored(Submission.objects.get(round=open_round, town=town_b, criterion=criteria["6.1.1"]), official_b, reviewer, "12")
+        score_item(Submission.objects.get(round=open_round, town=town_a, criterion=criteria[code]), official_a, reviewer, points)
+    score_item(Submission.objects.get(round=open_round, town=town_b, criterion=criteria["6.1.1"]), official_b, reviewer, "12")
     results = {r.town_name: r for r in round_results(open_round, as_of=datetime.date(2026, 11, 1))}
     assert (results[town_b.name].total, results[town_b.name].rank) == (Decimal("12.0"), 1)
     assert (results[town_a.name].total, results[town_a.name].rank) == (Decimal("5.5"), 2)
@@ -46,7 +36,7 @@ def test_round_results_totals_and_ranks(open_round, town_a, town_b, criteria, of
 
 
 def test_round_results_ignore_unscored_review_after_return(open_round, item, official_a, reviewer):
-    scored = _scored(item, official_a, reviewer, "1")
+    scored = score_item(item, official_a, reviewer, "1")
     assert scored.status == Submission.Status.SCORED
     results = {r.town_id: r for r in round_results(open_round)}
     assert results[item.town_id].total == Decimal("1.0")
@@ -56,6 +46,6 @@ def test_round_results_ignore_unscored_review_after_return(open_round, item, off
 def test_round_results_late_policy(open_round, town_a, criteria, official_a, reviewer, policy, expected):
     open_round.late_policy, open_round.late_deduction = policy, Decimal("0.20")
     open_round.save()
-    _scored(Submission.objects.get(round=open_round, town=town_a, criterion=criteria["1.1.1"]), official_a, reviewer, "3")
+    score_item(Submission.objects.get(round=open_round, town=town_a, criterion=criteria["1.1.1"]), official_a, reviewer, "3")
     results = {r.town_id: r for r in round_results(open_round)}
     assert results[town_a.pk].total == expected
