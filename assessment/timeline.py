@@ -47,12 +47,16 @@ def _submission_events(submission):
     records = list(
         Submission.history.filter(id=submission.id).select_related("history_user").order_by("history_date", "history_id")
     )
-    events, previous = [], None
+    # Checklists are created in bulk, without history: the first record is compared with a blank item.
+    events, previous = [], dict.fromkeys(field for field, _label in TRACKED_FIELDS)
+    previous["narrative"] = ""
     for record in records:
-        changed = [label for field, label in TRACKED_FIELDS if previous is None or getattr(record, field) != getattr(previous, field)]
-        if previous is not None and changed:
-            events.append(Event(record.history_date, _who(record.history_user), _("修改了%(fields)s") % {"fields": "、".join(changed)}))
-        previous = record
+        current = {field: getattr(record, field) for field, _label in TRACKED_FIELDS}
+        changed = [label for field, label in TRACKED_FIELDS if current[field] != previous[field]]
+        if changed:
+            text = _("修改了%(fields)s") % {"fields": "、".join(changed)}
+            events.append(Event(record.history_date, _who(record.history_user), text))
+        previous = current
     return events
 
 

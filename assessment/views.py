@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -43,33 +44,45 @@ def standard(request):
     return render(request, "assessment/standard.html", {"rubric": rubric})
 
 
+DASHBOARD_PAGE_SIZE = 500  # one town's 41 items always fit; all towns of a large district are paged
+
+
 @login_required
 def dashboard(request):
     """The round's checklist of the items this user may see, grouped like 附件1."""
     round_ = current_round(request.user, request.GET.get("round"))
     if round_ is None:
         return render(request, "assessment/dashboard.html", {"round": None})
-    items = _dashboard_items(request, round_)
+    scoped = submissions_for_user(request.user).filter(round=round_)
+    items = _filtered(request, scoped)
+    page = Paginator(_ordered_items(items), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     overrides = deadline_overrides(round_)
-    for item in items:
+    for item in page.object_list:
         item.deadline_state = item_deadline_state(item, overrides)
         item.deadline = item_deadline(item, overrides)
-    towns = Town.objects.filter(pk__in=submissions_for_user(request.user).filter(round=round_).values("town_id"))
-    context = {"round": round_, "items": items, "progress": progress(items), "towns": towns,
-               "town_id": request.GET.get("town", ""), "is_open": round_.is_open(timezone.localdate())}
+    towns = Town.objects.filter(pk__in=scoped.values("town_id"))
+    context = {"round": round_, "page": page, "items": page.object_list, "progress": progress(items), "towns": towns,
+               "town_id": request.GET.get("town", ""), "status": request.GET.get("status", ""),
+               "statuses": Submission.Status.choices, "is_open": round_.is_open(timezone.localdate())}
     return render(request, "assessment/dashboard.html", context)
 
 
-def _dashboard_items(request, round_):
-    items = submissions_for_user(request.user).filter(round=round_)
-    town = request.GET.get("town", "")
+def _filtered(request, items):
+    town, status = request.GET.get("town", ""), request.GET.get("status", "")
     if town.isdigit():
         items = items.filter(town_id=int(town))
+    if status in Submission.Status.values:
+        items = items.filter(status=status)
+    return items
+
+
+def _ordered_items(items):
     links = CriterionUnit.objects.select_related("unit")
-    return list(
+    return (
         items.select_related("town", "criterion__indicator__section")
         .prefetch_related(Prefetch("criterion__unit_links", queryset=links))
-        .order_by("town__order", "criterion__indicator__section__order", "criterion__indicator__order", "criterion__order")
+        # Criterion first, then town: a department sees each of its items across the towns together.
+        .order_by("criterion__indicator__section__order", "criterion__indicator__order", "criterion__order", "town__order")
     )
 
 

@@ -169,6 +169,7 @@ def test_returned_item_shows_reason_and_timeline(client_a, item, official_a, rev
     assert "草稿 → 已提交" in page
     assert "辖区监控摄像机总数填报为 200 台" in page
     assert "上传了佐证材料“证明.pdf”" in page
+    assert "填报员甲</span> 修改了说明、完成日期" in page
 
 
 def test_evidence_download_own_town_with_original_name(client_a, item, official_a):
@@ -224,9 +225,24 @@ def test_dashboard_progress_counts_submitted(client_a, item, official_a):
 def test_dashboard_query_count_constant(client, reviewer, open_round, django_assert_num_queries, towns_in_district):
     add_towns(open_round, towns_in_district - 11)
     client.force_login(reviewer)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(reverse("dashboard"))
-    assert response.content.decode().count("data-item=") == towns_in_district * 41
+    assert response.content.decode().count("data-item=") == min(towns_in_district * 41, 500)
+
+
+def test_dashboard_status_filter_and_paging(client, reviewer, open_round, official_a, item):
+    services.add_evidence(item, user=official_a, upload=upload(), description="报告")
+    client.force_login(official_a)
+    _post(client, item, action="submit")
+    client.force_login(reviewer)
+    page = client.get(reverse("dashboard"), {"status": "submitted"}).content.decode()
+    assert page.count("data-item=") == 1
+    everything = client.get(reverse("dashboard")).content.decode()
+    assert everything.count("data-item=") == 451 and "第 1 / 1 页" not in everything
+    add_towns(open_round, 2)
+    second = client.get(reverse("dashboard"), {"page": 2}).content.decode()
+    assert second.count("data-item=") == 13 * 41 - 500
+    assert "第 2 / 2 页" in second
 
 
 def test_dashboard_deadline_states(client_a, open_round, town_a, criteria):
