@@ -143,9 +143,15 @@ IMPORT_EXPORT_FORMATS = [XLSX, CSV]
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    CSRF_COOKIE_HTTPONLY = False
     X_FRAME_OPTIONS = "DENY"
+# Behind an HTTPS proxy (DJANGO_HTTPS=1): secure cookies, redirect to HTTPS, trust the proxy's scheme header.
+if env_bool("DJANGO_HTTPS"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+# Officials share office computers: a session ends after a working day without activity.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Evidence uploads: kinds by content (see assessment.evidence) and a size limit.
 EVIDENCE_ALLOWED_KINDS = env_list("EVIDENCE_ALLOWED_KINDS", "pdf,doc,docx,xls,xlsx,jpg,png")
