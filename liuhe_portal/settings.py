@@ -149,9 +149,8 @@ if env_bool("DJANGO_HTTPS"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
-# Officials share office computers: a session ends after a working day without activity.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Officials share office computers: a login lasts a working day, not Django's two weeks.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 
 # Evidence uploads: kinds by content (see assessment.evidence) and a size limit.
 EVIDENCE_ALLOWED_KINDS = env_list("EVIDENCE_ALLOWED_KINDS", "pdf,doc,docx,xls,xlsx,jpg,png")
