@@ -124,11 +124,11 @@ class TownAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "last_name", "first_name", "role", "town", "unit", "is_active")
-    list_filter = ("role", "town", "unit", "is_active")
-    list_select_related = ("town", "unit")
-    fieldsets = BaseUserAdmin.fieldsets + ((_("门户角色"), {"fields": ("role", "town", "unit")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("门户角色"), {"fields": ("role", "town", "unit")}),)
+    list_display = ("username", "last_name", "first_name", "role", "district", "town", "unit", "is_active")
+    list_filter = ("role", "district", "town", "unit", "is_active")
+    list_select_related = ("district", "town", "unit")
+    fieldsets = BaseUserAdmin.fieldsets + ((_("门户角色"), {"fields": ("role", "district", "town", "unit")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("门户角色"), {"fields": ("role", "district", "town", "unit")}),)
 
 
 class RoundDeadlineInline(admin.TabularInline):

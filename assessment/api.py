@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from assessment.models import Criterion, Round, Rubric, Section, Submission
 from assessment.result_views import results_visible
-from assessment.rounds import current_round
+from assessment.rounds import current_round, rounds_for_user
 from assessment.scoping import submissions_for_user
 from assessment.serializers import RoundSerializer, RubricSerializer, SubmissionSerializer, TownResultSerializer
 from scoring.loader import round_results
@@ -49,10 +49,7 @@ class RoundList(generics.ListAPIView):
     queryset = Round.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
-        rounds = Round.objects.all()
-        if getattr(self.request.user, "town_id", None):
-            rounds = rounds.filter(district_id=self.request.user.town.district_id)
-        return rounds
+        return rounds_for_user(self.request.user)
 
 
 class SubmissionFilter(django_filters.FilterSet):

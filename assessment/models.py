@@ -219,6 +219,10 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         ResponsibleUnit, models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("责任单位")
     )
+    district = models.ForeignKey(
+        District, models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("所属区"),
+        help_text=_("区级账号只看本区；留空为市级账号，可看所有区。街镇填报员随所属街镇。"),
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -234,6 +238,8 @@ class User(AbstractUser):
             raise ValidationError({"unit": _("部门填报员必须指定所属责任单位。")})
         if self.role != self.Role.TOWN and self.town_id is not None:
             raise ValidationError({"town": _("只有街镇填报员可以绑定街镇。")})
+        if self.role == self.Role.TOWN and self.district_id is not None:
+            raise ValidationError({"district": _("街镇填报员的所属区由其街镇决定，请留空。")})
 
     @property
     def sees_all_towns(self):

@@ -12,11 +12,18 @@ from scoring.engine import YearMonth, deadline_state
 DONE = {Submission.Status.SUBMITTED, Submission.Status.SCORED}
 
 
+def rounds_for_user(user):
+    """Rounds of the user's district: a town's, or the account's; all for a city-level account."""
+    if user.town_id:
+        return Round.objects.filter(district__towns__id=user.town_id)
+    if user.district_id:
+        return Round.objects.filter(district_id=user.district_id)
+    return Round.objects.all()
+
+
 def current_round(user, round_id=None):
     """The round asked for, else the newest one of the user's district (None if there is none)."""
-    rounds = Round.objects.select_related("rubric", "district")
-    if user.town_id:
-        rounds = rounds.filter(district_id=user.town.district_id)
+    rounds = rounds_for_user(user).select_related("rubric", "district")
     if round_id:
         return rounds.filter(pk=round_id).first()
     return rounds.order_by("-opens_on", "-id").first()

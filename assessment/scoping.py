@@ -2,7 +2,8 @@
 
 A town official sees only their own town; a department official the items
 whose 责任单位 name their department, in every town; reviewers, leaders and
-administrators see everything. Anything outside a user's scope is a 404.
+administrators see everything. An account bound to a district (`User.district`)
+sees only that district. Anything outside a user's scope is a 404.
 """
 
 from django.shortcuts import get_object_or_404
@@ -14,10 +15,12 @@ def submissions_for_user(user):
     submissions = Submission.objects.all()
     if not user.is_authenticated:
         return submissions.none()
-    if user.sees_all_towns:
-        return submissions
     if user.role == User.Role.TOWN and user.town_id:
         return submissions.filter(town_id=user.town_id)
+    if user.district_id:
+        submissions = submissions.filter(town__district_id=user.district_id)
+    if user.sees_all_towns:
+        return submissions
     if user.role == User.Role.DEPARTMENT and user.unit_id:
         return submissions.filter(criterion__unit_links__unit_id=user.unit_id)
     return submissions.none()
@@ -39,7 +42,7 @@ def get_evidence_for_user(user, pk):
 
 
 def figures_for_user(user):
-    if user.is_authenticated and user.sees_all_towns:
+    if user.is_authenticated and user.sees_all_towns and not user.district_id:
         return Figure.objects.all()
     towns = submissions_for_user(user).values("town_id")
     return Figure.objects.filter(town_id__in=towns)
@@ -50,4 +53,6 @@ def get_town_for_user(user, pk):
     towns = Town.objects.all()
     if not (user.is_authenticated and user.sees_all_towns):
         towns = towns.filter(pk__in=submissions_for_user(user).values("town_id"))
+    elif user.district_id:
+        towns = towns.filter(district_id=user.district_id)
     return get_object_or_404(towns, pk=pk)

@@ -15,12 +15,15 @@ def test_load_demo_refuses_without_debug(db, settings):
 def test_load_demo_creates_accounts_with_roles(db, settings):
     settings.DEBUG = True
     call_command("load_demo", password="demo-pass-1")
-    users = {u.username: u for u in User.objects.filter(password__startswith="md5$").select_related("town", "unit")}
+    users = {u.username: u for u in User.objects.filter(password__startswith="md5$").select_related("town", "unit", "district")}
     assert {name: u.role for name, u in users.items()} == {
         "admin": "admin", "reviewer": "reviewer", "leader": "viewer", "official1": "town", "official2": "town",
         "police": "department", "transport": "department",
     }
     assert users["police"].unit.name == "区公安分局"
+    assert {name: u.district.name if u.district else None for name, u in users.items() if u.role != "town"} == {
+        "admin": None, "reviewer": "六合区", "leader": "六合区", "police": "六合区", "transport": "六合区",
+    }
     assert users["official1"].town != users["official2"].town
     assert users["admin"].is_superuser and users["admin"].is_staff
     assert users["reviewer"].check_password("demo-pass-1")

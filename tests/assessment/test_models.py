@@ -29,3 +29,9 @@ def test_bound_accounts_are_valid(town_a):
 
 def test_criterion_deadline_last_day(criteria):
     assert (criteria["2.3②"].deadline_month, str(criteria["2.3②"].deadline_last_day)) == ("2017-12", "2017-12-31")
+
+
+def test_town_official_takes_district_from_town(town_a):
+    with pytest.raises(ValidationError) as error:
+        User(username="x", role=User.Role.TOWN, town=town_a, district=town_a.district).clean()
+    assert error.value.message_dict == {"district": ["街镇填报员的所属区由其街镇决定，请留空。"]}

@@ -11,11 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assessment.demo import create_demo_round
-from assessment.models import ResponsibleUnit, Town, User
-from assessment.standard import load_default_standard
+from assessment.models import District, ResponsibleUnit, Town, User
+from assessment.standard import DEFAULT_DISTRICT, load_default_standard
 
 DEMO_ACCOUNTS = [
-    # username, role, town index (into the ordered towns) or unit name, full name
+    # username, role, binding (town index into the ordered towns, or unit name), full name
     ("admin", User.Role.ADMIN, None, "系统管理员"),
     ("reviewer", User.Role.REVIEWER, None, "视频办评审员"),
     ("leader", User.Role.VIEWER, None, "综治办领导"),
@@ -49,14 +49,17 @@ class Command(BaseCommand):
     def create_accounts(self, password):
         towns = list(Town.objects.order_by("district", "order", "name")[:2])
         created = []
-        for username, role, town_index, full_name in DEMO_ACCOUNTS:  # noqa: B007
+        district = District.objects.get(name=DEFAULT_DISTRICT)
+        for username, role, binding, full_name in DEMO_ACCOUNTS:
             if User.objects.filter(username=username).exists():
                 continue
             user = User(username=username, role=role, last_name=full_name)
             if role == User.Role.TOWN:
-                user.town = towns[town_index]
-            elif role == User.Role.DEPARTMENT:
-                user.unit = ResponsibleUnit.objects.get(name=town_index)
+                user.town = towns[binding]
+            elif role != User.Role.ADMIN:
+                user.district = district  # district accounts of 六合区; admin stays city-level
+            if role == User.Role.DEPARTMENT:
+                user.unit = ResponsibleUnit.objects.get(name=binding)
             user.is_staff = user.is_superuser = role == User.Role.ADMIN
             user.set_password(password)
             user.save()
