@@ -10,7 +10,8 @@ from assessment.models import CriterionUnit, Section, Submission, Transition, Us
 from assessment.permissions import READERS, role_required
 from assessment.rounds import current_round, deadline_overrides, item_deadline_state
 from assessment.scoping import get_town_for_user, submissions_for_user
-from scoring.loader import round_results
+from scoring.engine import apply_late_policy
+from scoring.loader import late_policy, round_results
 
 
 def results_visible(user, round_):
@@ -50,9 +51,12 @@ def town_results(request, town_id):
         .prefetch_related(Prefetch("criterion__unit_links", queryset=CriterionUnit.objects.select_related("unit")))
         .order_by("criterion__indicator__section__order", "criterion__indicator__order", "criterion__order")
     )
-    overrides = deadline_overrides(round_)
+    overrides, policy = deadline_overrides(round_), late_policy(round_)
     for item in items:
         item.deadline_state = item_deadline_state(item, overrides)
+        # What counts toward the total: the awarded points after the round's late policy.
+        if item.status == Submission.Status.SCORED:
+            item.kept_points = apply_late_policy(item.review.points, item.deadline_state, policy)
     result = next((r for r in round_results(round_) if r.town_id == town.pk), None)
     return render(request, "assessment/town_results.html", {"round": round_, "town": town, "items": items, "result": result})
 

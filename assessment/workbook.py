@@ -22,7 +22,8 @@ from openpyxl.utils import get_column_letter
 
 from assessment.models import Criterion, CriterionUnit, Review, Submission
 from assessment.rounds import deadline_overrides, item_deadline_state
-from scoring.loader import round_results
+from scoring.engine import apply_late_policy
+from scoring.loader import late_policy, round_results
 
 SCORE_FORMAT = "0.0"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -79,8 +80,9 @@ def build_round_workbook(round_, *, town=None, as_of=None, progress=None):
     workbook = Workbook()
     _write_summary(workbook.active, round_, results, criteria)
     totals = {r.town_id: r.total for r in results}
+    policy = late_policy(round_)
     for done, each in enumerate(towns, start=1):
-        outcomes = _outcomes(by_town.get(each, {}), overrides, as_of)
+        outcomes = _outcomes(by_town.get(each, {}), overrides, as_of, policy)
         sheet = workbook.create_sheet(_sheet_title(each.name))
         _write_standard_table(sheet, f"{each.name} · {round_.name}", criteria, deadlines, outcomes,
                               totals.get(each.pk, Decimal("0.0")))
@@ -136,19 +138,23 @@ def _submissions_by_town(round_, town):
     return by_town
 
 
-def _outcomes(submissions, overrides, as_of):
-    return {criterion_id: _outcome(s, overrides, as_of) for criterion_id, s in submissions.items()}
+def _outcomes(submissions, overrides, as_of, policy):
+    return {criterion_id: _outcome(s, overrides, as_of, policy) for criterion_id, s in submissions.items()}
 
 
-def _outcome(submission, overrides, as_of):
+def _outcome(submission, overrides, as_of, policy):
     # The points and the comment count only once scored, as in the engine's totals.
     review = getattr(submission, "review", None) if submission.status == Submission.Status.SCORED else None
     state = item_deadline_state(submission, overrides, today=as_of)
     # 完成情况 is what the town reported it did, under its status and deadline state.
     progress = f"{submission.get_status_display()} · {state.label}"
+    # 得分 is what counts toward 总分: after the round's late deduction, which is stated beside it.
+    points = apply_late_policy(review.points, state, policy) if review else None
+    if review and points != review.points:
+        progress = f"{progress}（逾期扣分，原评 {review.points} 分）"
     if submission.narrative.strip():
         progress = f"{progress}\n{submission.narrative.strip()}"
-    return Outcome(points=review.points if review else None, comment=review.comment if review else "", progress=progress)
+    return Outcome(points=points, comment=review.comment if review else "", progress=progress)
 
 
 def _review_history(round_, town):

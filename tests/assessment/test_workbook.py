@@ -325,3 +325,14 @@ def test_workbook_filename_for_round_and_town(open_round, town_a):
 def test_workbook_filename_strips_invalid_characters(open_round):
     open_round.name = '2026/年度\\考评:*?"<>|'
     assert workbook_filename(open_round) == "2026年度考评_评估结果.xlsx"
+
+
+def test_town_sheet_shows_points_after_late_deduction(open_round, town_a, criteria, official_a, reviewer):
+    open_round.late_policy, open_round.late_deduction = "deduct", Decimal("0.20")
+    open_round.save()
+    score_item(_item(open_round, town_a, criteria["1.1.1"]), official_a, reviewer, "3")
+    sheet = _read(build_round_workbook(open_round, as_of=AS_OF))[town_a.name]
+    row = _row_of(sheet, "1.1.1")
+    assert [sheet.cell(row, column).value for column in (8, 10)] == [2.4, "已评分 · 逾期完成（逾期扣分，原评 3.0 分）\nx"]
+    total = {r.town_id: r.total for r in round_results(open_round, AS_OF)}[town_a.pk]
+    assert (float(total), sheet.cell(44, 8).value) == (2.4, 2.4)
