@@ -12,6 +12,7 @@ from assessment import services
 from assessment.filters import QueueFilter
 from assessment.forms import ReviewForm
 from assessment.models import CriterionUnit, Review, Submission
+from assessment.paging import query_without_page
 from assessment.permissions import REVIEWERS, role_required
 from assessment.rounds import (
     current_round,
@@ -55,7 +56,7 @@ def review_queue(request):
     page.object_list = _queue_items(ordered.filter(pk__in=list(page.object_list)), overrides)
     context = {"round": round_, "filters": filters, "page": page, "counts": _status_counts(filters, scoped, round_),
                "deadline": state, "deadline_states": list(DeadlineState), "total": page.paginator.count,
-               "query": _query_without_page(request)}
+               "query": query_without_page(request)}
     return render(request, "assessment/review_queue.html", context)
 
 
@@ -86,12 +87,6 @@ def _status_counts(filters, scoped, round_):
     unfiltered = QueueFilter(data, queryset=scoped, round_=round_).qs
     counts = dict(unfiltered.order_by().values_list("status").annotate(n=Count("id")))
     return [(value, label, counts.get(value, 0)) for value, label in Submission.Status.choices]
-
-
-def _query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @role_required(REVIEWERS)

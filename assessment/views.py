@@ -13,6 +13,7 @@ from assessment import services
 from assessment.api import rubric_tree_queryset
 from assessment.forms import METRIC_PREFIX, SubmissionForm, plain_number
 from assessment.models import CriterionUnit, Submission, Town, User
+from assessment.paging import query_without_page
 from assessment.rounds import (
     current_round,
     deadline_overrides,
@@ -63,7 +64,8 @@ def dashboard(request):
     towns = Town.objects.filter(pk__in=scoped.values("town_id"))
     context = {"round": round_, "page": page, "items": page.object_list, "progress": progress(items), "towns": towns,
                "town_id": request.GET.get("town", ""), "status": request.GET.get("status", ""),
-               "statuses": Submission.Status.choices, "is_open": round_.is_open(timezone.localdate())}
+               "statuses": Submission.Status.choices, "is_open": round_.is_open(timezone.localdate()),
+               "query": query_without_page(request)}
     return render(request, "assessment/dashboard.html", context)
 
 
