@@ -11,11 +11,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from assessment.models import Criterion, Round, Rubric, Section, Submission
-from assessment.result_views import results_visible
+from assessment.result_views import results_visible, visible_results
 from assessment.rounds import current_round, rounds_for_user
 from assessment.scoping import submissions_for_user
 from assessment.serializers import RoundSerializer, RubricSerializer, SubmissionSerializer, TownResultSerializer
-from scoring.loader import round_results
 
 
 def rubric_tree_queryset():
@@ -84,7 +83,4 @@ def results_list(request):
     round_ = current_round(request.user, request.query_params.get("round"))
     if round_ is None or not results_visible(request.user, round_):
         raise NotFound("没有可查看的考评结果。")
-    rows = round_results(round_)
-    if not request.user.sees_all_towns:
-        rows = [row for row in rows if row.town_id == request.user.town_id]
-    return Response(TownResultSerializer(rows, many=True).data)
+    return Response(TownResultSerializer(visible_results(request.user, round_), many=True).data)

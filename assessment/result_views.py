@@ -21,16 +21,21 @@ def results_visible(user, round_):
     return user.role == User.Role.TOWN and round_.results_published
 
 
+def visible_results(user, round_):
+    """The round's results this user may see: every town for readers, a town official's own row."""
+    rows = round_results(round_)
+    if user.sees_all_towns:
+        return rows
+    return [row for row in rows if row.town_id == user.town_id]
+
+
 @login_required
 def results(request):
     round_ = current_round(request.user, request.GET.get("round"))
     if round_ is None or not results_visible(request.user, round_):
         return render(request, "assessment/results.html", {"round": round_, "hidden": round_ is not None})
     sections = list(Section.objects.filter(rubric_id=round_.rubric_id))
-    rows = round_results(round_)
-    if not request.user.sees_all_towns:
-        rows = [row for row in rows if row.town_id == request.user.town_id]
-    table = [(row, [row.sections.get(s.code) for s in sections]) for row in rows]
+    table = [(row, [row.sections.get(s.code) for s in sections]) for row in visible_results(request.user, round_)]
     return render(request, "assessment/results.html", {"round": round_, "sections": sections, "table": table})
 
 

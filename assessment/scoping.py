@@ -8,7 +8,7 @@ sees only that district. Anything outside a user's scope is a 404.
 
 from django.shortcuts import get_object_or_404
 
-from assessment.models import Evidence, Figure, Submission, Town, User
+from assessment.models import Evidence, Submission, Town, User
 
 
 def submissions_for_user(user):
@@ -39,13 +39,6 @@ def evidence_for_user(user):
 
 def get_evidence_for_user(user, pk):
     return get_object_or_404(evidence_for_user(user).select_related("submission__round"), pk=pk)
-
-
-def figures_for_user(user):
-    if user.is_authenticated and user.sees_all_towns and not user.district_id:
-        return Figure.objects.all()
-    towns = submissions_for_user(user).values("town_id")
-    return Figure.objects.filter(town_id__in=towns)
 
 
 def get_town_for_user(user, pk):
