@@ -1,9 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessment import accounts
 from assessment.models import (
     Criterion,
     CriterionUnit,
@@ -129,6 +135,48 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("district", "town", "unit")
     fieldsets = BaseUserAdmin.fieldsets + ((_("门户角色"), {"fields": ("role", "district", "town", "unit")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("门户角色"), {"fields": ("role", "district", "town", "unit")}),)
+    actions = ["delete_selected"]
+
+    # Users are never deleted once they have acted in a round: `accounts.deactivate_user` stops them instead,
+    # from the delete page and from the bulk action alike. Accounts that never acted are deleted as usual.
+
+    def _deactivated(self, request, user):
+        """Deactivate `user` if it has acted, log and say so; False when it may be deleted."""
+        if not accounts.deactivate_user(user, by=request.user):
+            return False
+        self.log_change(request, user, gettext("已停用（留有操作记录，不能删除）"))
+        self.message_user(request, gettext("账号“%(name)s”已在考评中留有操作记录，为保留操作留痕不能删除，已停用。")
+                          % {"name": user.username}, messages.WARNING)
+        return True
+
+    def get_deleted_objects(self, objs, request):
+        """What the confirmation pages list: accounts that acted are named as kept (and never block as PROTECTed)."""
+        acted = [user for user in objs if accounts.has_acted(user)]
+        deletable = [user for user in objs if user not in acted]
+        deleted_objects, model_count, perms_needed, protected = super().get_deleted_objects(deletable, request)
+        kept = [gettext("账号“%(name)s”已在考评中留有操作记录，将停用而不删除。") % {"name": user.username} for user in acted]
+        return kept + list(deleted_objects), model_count, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        if user is not None and self.has_delete_permission(request, user):
+            if request.method == "POST" and self._deactivated(request, user):
+                opts = self.opts
+                return HttpResponseRedirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist", current_app=self.admin_site.name)
+                )
+            if request.method != "POST" and accounts.has_acted(user):
+                self.message_user(request, gettext("账号“%(name)s”已在考评中留有操作记录，为保留操作留痕不能删除；确认后将停用该账号。")
+                                  % {"name": user.username}, messages.WARNING)
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, except that accounts which acted are deactivated once it is confirmed."""
+        if request.POST.get("post"):
+            kept = [user.pk for user in queryset if self._deactivated(request, user)]
+            queryset = queryset.exclude(pk__in=kept)
+        return django_delete_selected(self, request, queryset)
 
 
 class RoundDeadlineInline(admin.TabularInline):

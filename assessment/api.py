@@ -3,7 +3,6 @@ through `assessment.scoping`, so a town sees only its own data here too."""
 
 import django_filters
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.decorators import api_view
@@ -11,10 +10,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from assessment.models import Criterion, Round, Rubric, Section, Submission
-from assessment.result_views import results_visible, visible_results
-from assessment.rounds import current_round, rounds_for_user
-from assessment.scoping import submissions_for_user
+from assessment.scoping import results_visible, round_for_user, rounds_for_user, submissions_for_user, visible_results
 from assessment.serializers import RoundSerializer, RubricSerializer, SubmissionSerializer, TownResultSerializer
+from scoring.loader import outcomes_for, round_results
 
 
 def rubric_tree_queryset():
@@ -35,7 +33,10 @@ def rubric_detail(request):
     rubrics = rubric_tree_queryset()
     version = request.query_params.get("version")
     if version:
-        rubric = get_object_or_404(rubrics, version=version)
+        # A NUL cannot be in a stored version, and PostgreSQL refuses it in a query.
+        rubric = None if "\x00" in version else rubrics.filter(version=version).first()
+        if rubric is None:
+            raise NotFound("没有该版本的评估标准。")
     else:
         rubric = rubrics.order_by("-version", "-id").first()
         if rubric is None:
@@ -59,28 +60,38 @@ class SubmissionFilter(django_filters.FilterSet):
         fields = ["round", "town", "status", "criterion"]
 
 
-class SubmissionList(generics.ListAPIView):
+class ScoredSubmissions:
+    """Submissions in the user's scope, each serialized with the engine's outcome where its points may be seen."""
+
+    serializer_class = SubmissionSerializer
+
+    def get_queryset(self):
+        return submissions_for_user(self.request.user).select_related("round", "town", "criterion", "review").order_by("id")
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        items = list(instance) if kwargs.get("many") else [instance] if instance is not None else []
+        context = kwargs.setdefault("context", self.get_serializer_context())
+        context["outcomes"] = outcomes_for(items)
+        context["points_shown"] = {item.pk for item in items if results_visible(self.request.user, item.round)}
+        return super().get_serializer(items if kwargs.get("many") else instance, *args, **kwargs)
+
+
+class SubmissionList(ScoredSubmissions, generics.ListAPIView):
     """Submissions in the user's scope, filterable by round, town, status and criterion code."""
 
-    serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilter
 
-    def get_queryset(self):
-        return submissions_for_user(self.request.user).select_related("town", "criterion", "review").order_by("id")
 
-
-class SubmissionDetail(generics.RetrieveAPIView):
-    serializer_class = SubmissionSerializer
-
-    def get_queryset(self):
-        return submissions_for_user(self.request.user).select_related("town", "criterion", "review")
+class SubmissionDetail(ScoredSubmissions, generics.RetrieveAPIView):
+    pass
 
 
 @extend_schema(responses=TownResultSerializer(many=True))
 @api_view(["GET"])
 def results_list(request):
     """A round's results (`?round=`, default the newest): readers see all towns, a town only itself once published."""
-    round_ = current_round(request.user, request.query_params.get("round"))
+    round_ = round_for_user(request.user, request.query_params.get("round"))
     if round_ is None or not results_visible(request.user, round_):
         raise NotFound("没有可查看的考评结果。")
-    return Response(TownResultSerializer(visible_results(request.user, round_), many=True).data)
+    rows = visible_results(request.user, round_, round_results(round_))
+    return Response(TownResultSerializer(rows, many=True).data)

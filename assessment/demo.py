@@ -89,7 +89,7 @@ def _demo_item(submission, official, reviewer, figures, metrics, rng, today):
     state = rng.choices(["untouched", "draft", "submitted", "returned", "scored"], weights=[2, 1, 2, 1, 8])[0]
     if state == "untouched":
         return
-    actor = official if services.is_responsible(official, submission) else _department_actor(submission)
+    actor = official if official.can_fill(submission) else _department_actor(submission)
     if actor is None:
         return
     needed = {metrics[m.code]: figures[m.code] for m in submission.criterion.metrics.all()}
@@ -107,7 +107,7 @@ def _demo_item(submission, official, reviewer, figures, metrics, rng, today):
     if reviewer is None:
         return
     if state == "returned":
-        services.return_for_revision(saved, user=reviewer, reason="佐证材料不完整，请补充现场照片和验收报告。")
+        services.return_for_revision(saved, user=reviewer, reason="佐证材料不完整，请补充现场照片和验收报告。", version=saved.version)
     elif state == "scored":
         _demo_score(saved, reviewer, rng)
 

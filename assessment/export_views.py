@@ -5,14 +5,13 @@ import io
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from assessment.exports import start_export
 from assessment.models import ExportJob, Rubric, Town
-from assessment.permissions import READERS, role_required
-from assessment.result_views import visible_round_and_town
-from assessment.rounds import current_round
+from assessment.permissions import requires
+from assessment.scoping import get_export_job_for_user, get_results_for_user, round_for_user
 from assessment.workbook import build_round_workbook, build_standard_workbook, workbook_filename
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,11 +22,11 @@ def xlsx_response(data, filename):
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename, content_type=XLSX)
 
 
-@role_required(READERS)
+@requires("sees_all_towns")
 @require_POST
 def round_export(request):
     """Small rounds download at once; large ones become a background job with a progress page."""
-    round_ = current_round(request.user, request.POST.get("round"))
+    round_ = round_for_user(request.user, request.POST.get("round"))
     if round_ is None:
         raise Http404
     towns = Town.objects.filter(district_id=round_.district_id).count()
@@ -40,7 +39,7 @@ def round_export(request):
 @login_required
 def town_export(request, town_id):
     """A town's own workbook: readers for any town, a town official for theirs once results are published."""
-    round_, town = visible_round_and_town(request, town_id)
+    round_, town = get_results_for_user(request.user, request.GET.get("round"), town_id)
     return xlsx_response(build_round_workbook(round_, town=town), workbook_filename(round_, town))
 
 
@@ -52,25 +51,21 @@ def standard_export(request):
     return xlsx_response(build_standard_workbook(rubric), f"{rubric.title}.xlsx")
 
 
-def _own_job(request, pk):
-    return get_object_or_404(ExportJob.objects.select_related("round"), pk=pk, requested_by=request.user)
-
-
 @login_required
 def export_job(request, pk):
-    return render(request, "assessment/export_job.html", {"job": _own_job(request, pk)})
+    return render(request, "assessment/export_job.html", {"job": get_export_job_for_user(request.user, pk)})
 
 
 @login_required
 def export_job_status(request, pk):
-    job = _own_job(request, pk)
+    job = get_export_job_for_user(request.user, pk)
     return JsonResponse({"status": job.status, "label": job.get_status_display(), "done": job.done,
                          "total": job.total, "percent": job.percent, "error": job.error})
 
 
 @login_required
 def export_job_download(request, pk):
-    job = _own_job(request, pk)
+    job = get_export_job_for_user(request.user, pk)
     if job.status != ExportJob.Status.DONE:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)

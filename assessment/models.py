@@ -7,6 +7,7 @@ that each level sums to its parent.
 
 import calendar
 import datetime
+import enum
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -241,9 +242,47 @@ class User(AbstractUser):
         if self.role == self.Role.TOWN and self.district_id is not None:
             raise ValidationError({"district": _("街镇填报员的所属区由其街镇决定，请留空。")})
 
+    # Roles, each in one place; views, services, templates and the API ask these.
+
+    @property
+    def is_town_official(self):
+        return self.role == self.Role.TOWN and self.town_id is not None
+
+    @property
+    def is_department_official(self):
+        return self.role == self.Role.DEPARTMENT and self.unit_id is not None
+
     @property
     def sees_all_towns(self):
+        """Reviewers, leaders and administrators read every town (of their district, if bound to one)."""
         return self.is_superuser or self.role in {self.Role.REVIEWER, self.Role.VIEWER, self.Role.ADMIN}
+
+    @property
+    def can_review(self):
+        """May score and return items: the 视频办's reviewers and administrators."""
+        return self.is_active and (self.is_superuser or self.role in {self.Role.REVIEWER, self.Role.ADMIN})
+
+    @property
+    def fills_items(self):
+        """Has a checklist of items to answer: town and department officials."""
+        return self.is_town_official or self.is_department_official
+
+    def can_fill(self, submission):
+        """Whether this user answers this item: its town, or a department its 责任单位 names.
+
+        Reads `criterion.unit_links` with their units, which callers prefetch.
+        """
+        units = [link.unit for link in submission.criterion.unit_links.all()]
+        if self.is_town_official:
+            return self.town_id == submission.town_id and any(u.level == ResponsibleUnit.Level.TOWN for u in units)
+        if self.is_department_official:
+            return any(u.id == self.unit_id for u in units)
+        return False
+
+    @property
+    def display_name(self):
+        name = self.get_full_name() or self.username
+        return name if self.is_active else _("%(name)s（已停用）") % {"name": name}
 
 
 class Round(models.Model):
@@ -308,6 +347,11 @@ class Submission(models.Model):
         RETURNED = "returned", _("已退回")
         SCORED = "scored", _("已评分")
 
+        # Named sets, so no module spells them out again.
+        EDITABLE = enum.nonmember(frozenset({"draft", "returned"}))  # the filler may change it
+        WITH_REVIEWER = enum.nonmember(frozenset({"submitted", "scored"}))  # handed in and not sent back: may be scored
+        HANDED_IN = enum.nonmember(frozenset({"submitted", "returned", "scored"}))  # its completion date counts
+
     round = models.ForeignKey(Round, models.CASCADE, related_name="submissions", verbose_name=_("年度考评"))
     town = models.ForeignKey(Town, models.PROTECT, related_name="submissions", verbose_name=_("街镇"))
     criterion = models.ForeignKey(Criterion, models.PROTECT, related_name="submissions", verbose_name=_("考察点"))
@@ -338,7 +382,7 @@ class Submission(models.Model):
 
     @property
     def is_editable_status(self):
-        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+        return self.status in self.Status.EDITABLE
 
 
 class Figure(models.Model):

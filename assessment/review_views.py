@@ -3,9 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment import services
@@ -13,19 +11,12 @@ from assessment.filters import QueueFilter
 from assessment.forms import ReviewForm
 from assessment.models import CriterionUnit, Review, Submission
 from assessment.paging import query_without_page
-from assessment.permissions import REVIEWERS, role_required
-from assessment.rounds import (
-    current_round,
-    deadline_overrides,
-    item_deadline,
-    item_deadline_state,
-    state_of,
-    stored_figures,
-)
-from assessment.scoping import get_submission_for_user, submissions_for_user
+from assessment.permissions import requires
+from assessment.rounds import stored_figures
+from assessment.scoping import get_submission_for_user, round_for_user, submissions_for_user
 from assessment.timeline import build_timeline
 from scoring.engine import DeadlineState
-from scoring.loader import propose_for
+from scoring.loader import outcome_for, outcomes_for, propose_for
 
 PAGE_SIZE = 100
 
@@ -34,49 +25,51 @@ QUEUE_ORDER = ("submitted_at", "town__order", "criterion__indicator__section__or
                "criterion__order", "id")
 
 
-@role_required(REVIEWERS)
+@requires("can_review")
 def review_queue(request):
     """Items across towns, oldest submission first; submitted ones unless asked otherwise.
 
     Only the page shown is loaded; the deadline filter, which the database
     cannot evaluate, reads a few columns of the filtered rows instead.
     """
-    round_ = current_round(request.user, request.GET.get("round"))
+    round_ = round_for_user(request.user, request.GET.get("round"))
     if round_ is None:
         return render(request, "assessment/review_queue.html", {"round": None})
     data = request.GET.copy()
     data.setdefault("status", Submission.Status.SUBMITTED)
     scoped = submissions_for_user(request.user).filter(round=round_)
     filters = QueueFilter(data, queryset=scoped, round_=round_)
-    overrides = deadline_overrides(round_)
     state = request.GET.get("deadline", "")
     ordered = filters.qs.order_by(*QUEUE_ORDER)
-    rows = _pks_in_state(ordered, overrides, state) if state else ordered.values_list("pk", flat=True)
+    deadlines = {}  # the round's deadlines, read once for both steps
+    rows = _pks_in_state(ordered, state, deadlines) if state else ordered.values_list("pk", flat=True)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _queue_items(ordered.filter(pk__in=list(page.object_list)), overrides)
+    page.object_list = _queue_items(ordered.filter(pk__in=list(page.object_list)), deadlines)
     context = {"round": round_, "filters": filters, "page": page, "counts": _status_counts(filters, scoped, round_),
                "deadline": state, "deadline_states": list(DeadlineState), "total": page.paginator.count,
                "query": query_without_page(request)}
     return render(request, "assessment/review_queue.html", context)
 
 
-def _pks_in_state(ordered, overrides, state):
-    rows = ordered.values_list("pk", "criterion_id", "criterion__deadline", "status", "completed_on")
-    today = timezone.localdate()
-    return [
-        pk for pk, criterion_id, deadline, status, completed_on in rows
-        if state_of(overrides.get(criterion_id, deadline), status, completed_on, today).value == state
-    ]
+def _pks_in_state(ordered, state, deadlines):
+    """Ids of the filtered rows in a deadline state, as the engine decides it for each (a few columns per row)."""
+    rows = ordered.select_related("round", "criterion", "review").only(
+        "round__late_policy", "round__late_deduction", "criterion__points", "criterion__deadline", "criterion__code",
+        "review__points", "town_id", "status", "completed_on",
+    )
+    outcomes = outcomes_for(rows, deadlines=deadlines)
+    return [pk for pk, outcome in outcomes.items() if outcome.state.value == state]
 
 
-def _queue_items(queryset, overrides):
+def _queue_items(queryset, deadlines):
     links = CriterionUnit.objects.select_related("unit")
     items = list(
-        queryset.select_related("town", "criterion__indicator__section", "review")
+        queryset.select_related("round", "town", "criterion__indicator__section", "review")
         .prefetch_related(Prefetch("criterion__unit_links", queryset=links))
     )
+    outcomes = outcomes_for(items, deadlines=deadlines)
     for item in items:
-        item.deadline_state = item_deadline_state(item, overrides)
+        item.outcome = outcomes[item.pk]
     return items
 
 
@@ -89,11 +82,10 @@ def _status_counts(filters, scoped, round_):
     return [(value, label, counts.get(value, 0)) for value, label in Submission.Status.choices]
 
 
-@role_required(REVIEWERS)
+@requires("can_review")
 def review_detail(request, pk):
+    """Also for items the town has not handed in: the queue lists them under 草稿 and 已逾期 for chasing."""
     submission = get_submission_for_user(request.user, pk)
-    if submission.status == Submission.Status.DRAFT and not submission.started:
-        raise Http404
     proposal = propose_for(submission)
     form = ReviewForm(request.POST or None, maximum=submission.criterion.points, initial=_review_initial(submission, proposal))
     if request.method == "POST":
@@ -118,7 +110,8 @@ def _handle_review(request, submission, form):
     data = form.cleaned_data
     try:
         if request.POST.get("action") == "return":
-            services.return_for_revision(submission, user=request.user, reason=data["return_reason"])
+            services.return_for_revision(submission, user=request.user, reason=data["return_reason"],
+                                         version=data["version"])
             messages.success(request, _("已退回%(town)s修改。") % {"town": submission.town})
         else:
             services.score(submission, user=request.user, points=data["points"], comment=data["comment"],
@@ -138,7 +131,6 @@ def _handle_review(request, submission, form):
 
 
 def _render_review(request, submission, form, proposal):
-    overrides = deadline_overrides(submission.round)
     stored = stored_figures(submission.round_id, submission.town_id)
     review = Review.objects.filter(submission=submission).select_related("reviewer").first()
     context = {
@@ -150,10 +142,9 @@ def _render_review(request, submission, form, proposal):
         "proposal": proposal,
         "review": review,
         "review_history": list(review.history.select_related("history_user").order_by("-history_date")) if review else [],
-        "deadline_state": item_deadline_state(submission, overrides),
-        "deadline": item_deadline(submission, overrides),
+        "outcome": outcome_for(submission),
         "form": form,
-        "can_score": submission.status in {Submission.Status.SUBMITTED, Submission.Status.SCORED},
+        "can_score": submission.status in Submission.Status.WITH_REVIEWER,
         "conflict": getattr(request, "conflict", None),
     }
     return render(request, "assessment/review.html", context, status=400 if form.errors else 200)

@@ -1,60 +1,18 @@
-"""Read-side helpers for a round: which round, deadlines, a town's progress."""
+"""Read-side helpers for a round: a checklist's progress, a town's figures, who still owes input.
+
+Which round a user sees is `assessment.scoping`'s job; deadlines and points are the engine's (`scoring.loader`).
+"""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
-from assessment.models import Figure, Round, RoundDeadline, Submission
-from scoring.engine import YearMonth, deadline_state
-
-DONE = {Submission.Status.SUBMITTED, Submission.Status.SCORED}
-
-
-def rounds_for_user(user):
-    """Rounds of the user's district: a town's, or the account's; all for a city-level account."""
-    if user.town_id:
-        return Round.objects.filter(district__towns__id=user.town_id)
-    if user.district_id:
-        return Round.objects.filter(district_id=user.district_id)
-    return Round.objects.all()
-
-
-def current_round(user, round_id=None):
-    """The round asked for, else the newest one of the user's district (None if there is none)."""
-    rounds = rounds_for_user(user).select_related("rubric", "district")
-    if round_id:
-        return rounds.filter(pk=round_id).first()
-    return rounds.order_by("-opens_on", "-id").first()
-
-
-def deadline_overrides(round_):
-    return dict(RoundDeadline.objects.filter(round=round_).values_list("criterion_id", "deadline"))
-
-
-def item_deadline(submission, overrides):
-    return overrides.get(submission.criterion_id, submission.criterion.deadline)
-
-
-def item_deadline_state(submission, overrides, today=None):
-    return state_of(item_deadline(submission, overrides), submission.status, submission.completed_on, today)
-
-
-def state_of(deadline, status, completed_on, today=None):
-    """The engine's deadline state; a date counts as completion once the town has handed the item in."""
-    handed_in = completed_on if status != Submission.Status.DRAFT else None
-    return deadline_state(
-        YearMonth(deadline.year, deadline.month),
-        handed_in,
-        today or timezone.localdate(),
-        soon_days=settings.DEADLINE_SOON_DAYS,
-    )
+from assessment.models import Figure, Submission
 
 
 def progress(submissions):
     """Items handed in and the points they cover, of a queryset of submissions, in one query."""
-    handed_in = Q(status__in=DONE)
+    handed_in = Q(status__in=Submission.Status.WITH_REVIEWER)
     totals = submissions.aggregate(
         done=Count("id", filter=handed_in), total=Count("id"),
         points_done=Sum("criterion__points", filter=handed_in, default=Decimal("0")),

@@ -3,32 +3,96 @@
 A town official sees only their own town; a department official the items
 whose 责任单位 name their department, in every town; reviewers, leaders and
 administrators see everything. An account bound to a district (`User.district`)
-sees only that district. Anything outside a user's scope is a 404.
+sees only that district. Anything outside a user's scope is a 404, and so is
+an id that is not a number: a malformed query string never reaches the database.
+
+Awarded points follow one rule, `results_visible`: readers see them at once,
+everyone else only once the round's results are published, and then only in
+their own scope.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from assessment.models import Evidence, Submission, Town, User
+from assessment.models import Evidence, ExportJob, Round, Submission, Town
+
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers; a larger number can match nothing
+
+
+def parse_id(raw, name="id"):
+    """A positive integer id from user input; None when absent; Http404 with a Chinese message when malformed."""
+    if raw is None or raw == "":
+        return None
+    text = str(raw)
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+        raise Http404(_("参数 %(name)s 无效：“%(value)s”不是有效的编号。") % {"name": name, "value": text[:20]})
+    return int(text)
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def rounds_for_user(user):
+    """Rounds of the user's district: a town's, or the account's; all for a city-level account."""
+    if not user.is_authenticated:
+        return Round.objects.none()
+    if user.town_id:
+        return Round.objects.filter(district__towns__id=user.town_id)
+    if user.district_id:
+        return Round.objects.filter(district_id=user.district_id)
+    return Round.objects.all()
+
+
+def round_for_user(user, raw_id=None):
+    """The round asked for (404 if outside the user's scope), else the newest one; None if there is none."""
+    rounds = rounds_for_user(user).select_related("rubric", "district")
+    round_id = parse_id(raw_id, "round")
+    if round_id is not None:
+        return get_object_or_404(rounds, pk=round_id)
+    return rounds.order_by("-opens_on", "-id").first()
+
+
+# --------------------------------------------------------------------------- results
+
+
+def results_visible(user, round_):
+    """Whether this user may see awarded points of this round at all: readers always, others once published."""
+    if not user.is_authenticated:
+        return False
+    return user.sees_all_towns or round_.results_published
+
+
+def visible_results(user, round_, rows):
+    """Of a round's result rows, those this user may see: every town for readers, a town official's own row."""
+    if not results_visible(user, round_):
+        return []
+    if user.sees_all_towns:
+        return list(rows)
+    return [row for row in rows if row.town_id == user.town_id]
+
+
+# --------------------------------------------------------------------------- submissions and evidence
 
 
 def submissions_for_user(user):
     submissions = Submission.objects.all()
     if not user.is_authenticated:
         return submissions.none()
-    if user.role == User.Role.TOWN and user.town_id:
+    if user.is_town_official:
         return submissions.filter(town_id=user.town_id)
     if user.district_id:
         submissions = submissions.filter(town__district_id=user.district_id)
     if user.sees_all_towns:
         return submissions
-    if user.role == User.Role.DEPARTMENT and user.unit_id:
+    if user.is_department_official:
         return submissions.filter(criterion__unit_links__unit_id=user.unit_id)
     return submissions.none()
 
 
 def get_submission_for_user(user, pk):
     queryset = submissions_for_user(user).select_related(
-        "round", "town", "criterion__indicator__section", "updated_by"
+        "round", "town", "criterion__indicator__section", "updated_by", "review"
     ).prefetch_related("criterion__unit_links__unit", "criterion__metrics")
     return get_object_or_404(queryset, pk=pk)
 
@@ -48,4 +112,26 @@ def get_town_for_user(user, pk):
         towns = towns.filter(pk__in=submissions_for_user(user).values("town_id"))
     elif user.district_id:
         towns = towns.filter(district_id=user.district_id)
-    return get_object_or_404(towns, pk=pk)
+    return get_object_or_404(towns, pk=parse_id(pk, "town"))
+
+
+def get_results_for_user(user, raw_round_id, town_id):
+    """The round and town whose results this user may see, else 404."""
+    round_ = round_for_user(user, raw_round_id)
+    if round_ is None or not results_visible(user, round_) or not (user.sees_all_towns or user.is_town_official):
+        raise Http404(_("没有可查看的考评结果。"))
+    return round_, get_town_for_user(user, town_id)
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def export_jobs_for_user(user):
+    """A background export belongs to whoever asked for it: its file holds their scope's data."""
+    if not user.is_authenticated:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(requested_by=user)
+
+
+def get_export_job_for_user(user, pk):
+    return get_object_or_404(export_jobs_for_user(user).select_related("round"), pk=pk)

@@ -47,24 +47,53 @@ class RoundSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "opens_on", "closes_on", "pass_mark", "late_policy", "results_published"]
 
 
+POINTS_FIELD = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
-    """A town's answer; the score only once it is scored."""
+    """A town's answer with the engine's outcome (context "outcomes": id → outcome).
+
+    Points are given only for the ids in context "points_shown" (where the results page would show them);
+    elsewhere they are null.
+    """
 
     town = serializers.CharField(source="town.name")
     criterion = serializers.CharField(source="criterion.code")
     criterion_title = serializers.CharField(source="criterion.title")
     status_label = serializers.CharField(source="get_status_display")
+    deadline_state = serializers.SerializerMethodField()
+    awarded_points = serializers.SerializerMethodField()
     points = serializers.SerializerMethodField()
 
     class Meta:
         model = Submission
         fields = ["id", "round", "town", "criterion", "criterion_title", "status", "status_label", "narrative",
-                  "completed_on", "submitted_at", "return_reason", "points"]
+                  "completed_on", "submitted_at", "return_reason", "deadline_state", "awarded_points", "points"]
 
-    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True))
+    def _outcome(self, submission):
+        return self.context.get("outcomes", {}).get(submission.pk)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_deadline_state(self, submission):
+        outcome = self._outcome(submission)
+        return outcome.state.value if outcome else None
+
+    def _points(self, submission, attribute):
+        outcome = self._outcome(submission)
+        if outcome is None or submission.pk not in self.context.get("points_shown", ()):
+            return None
+        value = getattr(outcome, attribute)
+        return None if value is None else str(value)
+
+    @extend_schema_field(POINTS_FIELD)
+    def get_awarded_points(self, submission):
+        """The reviewer's points before the late policy."""
+        return self._points(submission, "awarded")
+
+    @extend_schema_field(POINTS_FIELD)
     def get_points(self, submission):
-        review = getattr(submission, "review", None) if submission.status == Submission.Status.SCORED else None
-        return None if review is None else str(review.points)
+        """The points that count toward the town's total, after the round's late policy."""
+        return self._points(submission, "kept")
 
 
 class TownResultSerializer(serializers.Serializer):
@@ -75,4 +104,6 @@ class TownResultSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     passed = serializers.BooleanField(allow_null=True)
     overdue = serializers.IntegerField()
+    late = serializers.IntegerField()
     scored = serializers.IntegerField()
+    final = serializers.BooleanField()

@@ -15,13 +15,11 @@ from assessment.models import (
     Criterion,
     Evidence,
     Figure,
-    ResponsibleUnit,
     Review,
     Round,
     Submission,
     Town,
     Transition,
-    User,
 )
 from scoring.loader import propose_for
 
@@ -40,7 +38,7 @@ class Conflict(ServiceError):
     """Somebody saved the submission since the form was opened."""
 
     def __init__(self, current):
-        who = current.updated_by.get_full_name() or current.updated_by.username if current.updated_by else _("他人")
+        who = current.updated_by.display_name if current.updated_by else _("他人")
         when = timezone.localtime(current.updated_at).strftime("%H:%M")
         super().__init__(
             _("该考察点已被 %(who)s 于 %(when)s 修改，您的内容尚未保存。请核对下方内容后再次保存。") % {"who": who, "when": when}
@@ -78,21 +76,11 @@ def ensure_checklist(round_):
     )
 
 
-def is_responsible(user, submission):
-    """Whether this user answers this item: its town, or a department the standard names."""
-    units = [link.unit for link in submission.criterion.unit_links.all()]
-    if user.role == User.Role.TOWN:
-        return user.town_id == submission.town_id and any(u.level == ResponsibleUnit.Level.TOWN for u in units)
-    if user.role == User.Role.DEPARTMENT:
-        return any(u.id == user.unit_id for u in units)
-    return False
-
-
 def edit_refusal(submission, user, today=None):
     """Why this user may not edit this submission now, or None if they may."""
     today = today or _today()
     round_ = submission.round
-    if not is_responsible(user, submission):
+    if not user.can_fill(submission):
         return _("您不是该考察点的填报单位，只能查看。")
     if today > round_.closes_on:
         return _("本轮考评已于 %(date)s 截止填报，填报内容只读，已填内容均已保存。") % {"date": round_.closes_on}
@@ -199,13 +187,15 @@ def submit(submission, *, user):
 
 
 @transaction.atomic
-def return_for_revision(submission, *, user, reason):
-    """A reviewer sends a submitted item back to its town with a reason."""
-    if not _is_reviewer(user):
+def return_for_revision(submission, *, user, reason, version):
+    """A reviewer sends a submitted item back to its town with a reason; refuse a stale `version`."""
+    if not user.can_review:
         raise ServiceError(_("只有视频办评审员可以退回填报。"))
     if not reason.strip():
         raise ServiceError(_("请填写退回原因。"))
     locked = _lock(submission)
+    if locked.version != version:
+        raise Conflict(locked)
     if locked.status != Status.SUBMITTED:
         raise ServiceError(_("只有已提交的考察点可以退回，当前状态：%(status)s。") % {"status": locked.get_status_display()})
     _record(locked, Status.RETURNED, user, reason.strip())
@@ -242,10 +232,6 @@ def delete_evidence(evidence, *, user):
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def _is_reviewer(user):
-    return user.role == User.Role.REVIEWER or user.is_superuser
-
-
 def check_points(points, maximum):
     """A clear message for points outside 0..max or with more than one decimal, else None."""
     if points < 0 or points > maximum:
@@ -271,10 +257,10 @@ def score(submission, *, user, points, comment, override_reason="", version):
     A score that differs from the engine's proposal needs a reason; every
     change stays in the review's history.
     """
-    if not _is_reviewer(user):
+    if not user.can_review:
         raise ServiceError(_("只有视频办评审员可以评分。"))
     locked = _lock(submission)
-    if locked.status not in {Status.SUBMITTED, Status.SCORED}:
+    if locked.status not in Status.WITH_REVIEWER:
         raise ServiceError(_("只有已提交的考察点可以评分，当前状态：%(status)s。") % {"status": locked.get_status_display()})
     if locked.version != version:
         raise Conflict(locked)

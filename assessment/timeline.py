@@ -26,8 +26,8 @@ class Event:
 
 def _who(user):
     if user is None:
-        return _("系统")
-    return user.get_full_name() or user.username
+        return _("（已注销账号）")  # an account deleted before accounts were only ever deactivated
+    return user.display_name
 
 
 def build_timeline(submission):

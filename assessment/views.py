@@ -12,28 +12,27 @@ from django.views.decorators.http import require_POST
 from assessment import services
 from assessment.api import rubric_tree_queryset
 from assessment.forms import METRIC_PREFIX, SubmissionForm, plain_number
-from assessment.models import CriterionUnit, Submission, Town, User
+from assessment.models import CriterionUnit, Submission, Town
 from assessment.paging import query_without_page
-from assessment.rounds import (
-    current_round,
-    deadline_overrides,
-    item_deadline,
-    item_deadline_state,
-    progress,
-    stored_figures,
-    unit_input,
+from assessment.rounds import progress, stored_figures, unit_input
+from assessment.scoping import (
+    get_evidence_for_user,
+    get_submission_for_user,
+    parse_id,
+    round_for_user,
+    submissions_for_user,
 )
-from assessment.scoping import get_evidence_for_user, get_submission_for_user, submissions_for_user
 from assessment.timeline import build_timeline
+from scoring.loader import outcome_for, outcomes_for
 
 INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 
 @login_required
 def home(request):
-    if request.user.role in {User.Role.TOWN, User.Role.DEPARTMENT}:
+    if request.user.fills_items:
         return redirect("dashboard")
-    if request.user.role == User.Role.REVIEWER:
+    if request.user.can_review:
         return redirect("review-queue")
     return redirect("results")
 
@@ -51,16 +50,15 @@ DASHBOARD_PAGE_SIZE = 500  # one town's 41 items always fit; all towns of a larg
 @login_required
 def dashboard(request):
     """The round's checklist of the items this user may see, grouped like 附件1."""
-    round_ = current_round(request.user, request.GET.get("round"))
+    round_ = round_for_user(request.user, request.GET.get("round"))
     if round_ is None:
         return render(request, "assessment/dashboard.html", {"round": None})
     scoped = submissions_for_user(request.user).filter(round=round_)
     items = _filtered(request, scoped)
     page = Paginator(_ordered_items(items), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    overrides = deadline_overrides(round_)
+    outcomes = outcomes_for(page.object_list)
     for item in page.object_list:
-        item.deadline_state = item_deadline_state(item, overrides)
-        item.deadline = item_deadline(item, overrides)
+        item.outcome = outcomes[item.pk]
     towns = Town.objects.filter(pk__in=scoped.values("town_id"))
     context = {"round": round_, "page": page, "items": page.object_list, "progress": progress(items), "towns": towns,
                "town_id": request.GET.get("town", ""), "status": request.GET.get("status", ""),
@@ -70,9 +68,9 @@ def dashboard(request):
 
 
 def _filtered(request, items):
-    town, status = request.GET.get("town", ""), request.GET.get("status", "")
-    if town.isdigit():
-        items = items.filter(town_id=int(town))
+    town, status = parse_id(request.GET.get("town"), "town"), request.GET.get("status", "")
+    if town is not None:
+        items = items.filter(town_id=town)
     if status in Submission.Status.values:
         items = items.filter(status=status)
     return items
@@ -81,7 +79,7 @@ def _filtered(request, items):
 def _ordered_items(items):
     links = CriterionUnit.objects.select_related("unit")
     return (
-        items.select_related("town", "criterion__indicator__section")
+        items.select_related("round", "town", "criterion__indicator__section", "review")
         .prefetch_related(Prefetch("criterion__unit_links", queryset=links))
         # Criterion first, then town: a department sees each of its items across the towns together.
         .order_by("criterion__indicator__section__order", "criterion__indicator__order", "criterion__order", "town__order")
@@ -166,7 +164,7 @@ def _conflict(request, submission, form, conflict, wants_submit):
 
 def _render_detail(request, submission, form):
     refusal = services.edit_refusal(submission, request.user)
-    overrides = deadline_overrides(submission.round)
+    outcome = outcome_for(submission)
     context = {
         "submission": submission,
         "criterion": submission.criterion,
@@ -175,8 +173,7 @@ def _render_detail(request, submission, form):
         "editable": refusal is None,
         "evidence": list(submission.evidence.select_related("uploaded_by")),
         "timeline": build_timeline(submission),
-        "deadline_state": item_deadline_state(submission, overrides),
-        "deadline": item_deadline(submission, overrides),
+        "outcome": outcome,
         "conflict": getattr(request, "conflict", None),
         "unit_input": unit_input(submission) if submission.criterion.unit_links.count() > 1 else [],
     }

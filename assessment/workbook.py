@@ -21,9 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from assessment.models import Criterion, CriterionUnit, Review, Submission
-from assessment.rounds import deadline_overrides, item_deadline_state
-from scoring.engine import apply_late_policy
-from scoring.loader import late_policy, round_results
+from scoring.loader import deadlines_of, round_results
 
 SCORE_FORMAT = "0.0"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -72,7 +70,7 @@ def build_round_workbook(round_, *, town=None, as_of=None, progress=None):
     """
     as_of = as_of or _today()
     criteria = _rubric_criteria(round_.rubric_id)
-    overrides = deadline_overrides(round_)
+    overrides = deadlines_of(round_)
     deadlines = {c.id: overrides.get(c.id, c.deadline) for c in criteria}
     by_town = _submissions_by_town(round_, town)
     towns = [town] if town is not None else list(by_town)
@@ -80,9 +78,9 @@ def build_round_workbook(round_, *, town=None, as_of=None, progress=None):
     workbook = Workbook()
     _write_summary(workbook.active, round_, results, criteria)
     totals = {r.town_id: r.total for r in results}
-    policy = late_policy(round_)
+    by_result = {r.town_id: r for r in results}
     for done, each in enumerate(towns, start=1):
-        outcomes = _outcomes(by_town.get(each, {}), overrides, as_of, policy)
+        outcomes = _outcomes(by_town.get(each, {}), by_result[each.pk])
         sheet = workbook.create_sheet(_sheet_title(each.name))
         _write_standard_table(sheet, f"{each.name} · {round_.name}", criteria, deadlines, outcomes,
                               totals.get(each.pk, Decimal("0.0")))
@@ -138,23 +136,21 @@ def _submissions_by_town(round_, town):
     return by_town
 
 
-def _outcomes(submissions, overrides, as_of, policy):
-    return {criterion_id: _outcome(s, overrides, as_of, policy) for criterion_id, s in submissions.items()}
+def _outcomes(submissions, result):
+    return {criterion_id: _outcome(s, result.item(criterion_id)) for criterion_id, s in submissions.items()}
 
 
-def _outcome(submission, overrides, as_of, policy):
-    # The points and the comment count only once scored, as in the engine's totals.
-    review = getattr(submission, "review", None) if submission.status == Submission.Status.SCORED else None
-    state = item_deadline_state(submission, overrides, today=as_of)
+def _outcome(submission, outcome):
+    """A town sheet's 得分, 评语 and 完成情况 of one item, read from the engine's outcome."""
+    review = getattr(submission, "review", None) if outcome.counts else None
     # 完成情况 is what the town reported it did, under its status and deadline state.
-    progress = f"{submission.get_status_display()} · {state.label}"
+    progress = f"{submission.get_status_display()} · {outcome.state.label}"
     # 得分 is what counts toward 总分: after the round's late deduction, which is stated beside it.
-    points = apply_late_policy(review.points, state, policy) if review else None
-    if review and points != review.points:
-        progress = f"{progress}（逾期扣分，原评 {review.points} 分）"
+    if outcome.deducted:
+        progress = f"{progress}（逾期扣分，原评 {outcome.awarded} 分）"
     if submission.narrative.strip():
         progress = f"{progress}\n{submission.narrative.strip()}"
-    return Outcome(points=points, comment=review.comment if review else "", progress=progress)
+    return Outcome(points=outcome.kept, comment=review.comment if review else "", progress=progress)
 
 
 def _review_history(round_, town):
@@ -326,7 +322,7 @@ def _write_detail(sheet, records):
         reviewer = record.reviewer
         values = [
             record.submission.town.name, f"{record.submission.criterion.code} {record.submission.criterion.title}",
-            record.history_date, (reviewer.get_full_name() or reviewer.username) if reviewer else "",
+            record.history_date, reviewer.display_name if reviewer else "",
             record.points, record.proposed_points, record.comment or None, record.override_reason or None,
             HISTORY_ACTIONS.get(record.history_type, record.history_type),
         ]

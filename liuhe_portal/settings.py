@@ -133,8 +133,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "assessment.api_support.Pagination",  # ?limit= at most 500
     "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "assessment.api_support.exception_handler",  # 4xx: JSON with a Chinese detail
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "六合区技防达标评估门户 API", "VERSION": "1.0.0"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
@@ -40,6 +41,10 @@ class YearMonth:
         except (AttributeError, ValueError):
             raise ValueError(f"年月格式应为“YYYY-MM”：{text!r}") from None
         return cls(year, month)
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, self.month, 1)
 
     @property
     def last_day(self) -> datetime.date:
@@ -446,6 +451,49 @@ class TownInput:
 
 
 @dataclass(frozen=True)
+class ItemOutcome:
+    """Everything a page, export or API shows of one item's score; computed here and nowhere else.
+
+    ``awarded`` is the reviewer's points clamped to 0..max and truncated to one
+    decimal (None until scored); ``kept`` is what remains after the round's
+    late policy, and is what counts toward the town's total.
+    """
+
+    town_id: int
+    criterion_id: int
+    deadline: YearMonth
+    state: DeadlineState
+    awarded: Decimal | None
+    kept: Decimal | None
+
+    @property
+    def counts(self) -> bool:
+        return self.kept is not None
+
+    @property
+    def deducted(self) -> bool:
+        return self.awarded is not None and self.kept != self.awarded
+
+
+def item_outcome(
+    criterion: CriterionInput,
+    item: ItemInput | None,
+    *,
+    town_id: int,
+    as_of: datetime.date,
+    policy: LatePolicy = FLAG_ONLY,
+    soon_days: int = 30,
+) -> ItemOutcome:
+    """One item's deadline state, awarded points and points kept after the late policy."""
+    awarded = _clamped(item.awarded if item else None, criterion.points)
+    state = deadline_state(criterion.deadline, item.completed_on if item else None, as_of, soon_days=soon_days)
+    return ItemOutcome(
+        town_id=town_id, criterion_id=criterion.id, deadline=criterion.deadline, state=state,
+        awarded=awarded, kept=apply_late_policy(awarded, state, policy),
+    )
+
+
+@dataclass(frozen=True)
 class TownResult:
     """One town's standing.
 
@@ -464,6 +512,19 @@ class TownResult:
     overdue: int
     scored: int
     late: int = 0
+    items: tuple[ItemOutcome, ...] = ()
+
+    @property
+    def final(self) -> bool:
+        """Every item is scored: until then the total is provisional (暂定)."""
+        return self.scored == len(self.items)
+
+    def item(self, criterion_id: int) -> ItemOutcome | None:
+        return self._by_criterion.get(criterion_id)
+
+    @functools.cached_property
+    def _by_criterion(self) -> dict[int, ItemOutcome]:
+        return {outcome.criterion_id: outcome for outcome in self.items}
 
 
 @dataclass(frozen=True)
@@ -472,6 +533,7 @@ class _Tally:
     overdue: int
     late: int
     scored: int
+    items: tuple[ItemOutcome, ...]
 
 
 def compute_results(
@@ -482,18 +544,20 @@ def compute_results(
     pass_mark: Decimal | None,
     as_of: datetime.date,
     policy: LatePolicy = FLAG_ONLY,
+    soon_days: int = 30,
 ) -> tuple[TownResult, ...]:
     """Score, rank and pass every town; the result does not depend on input order.
 
     A criterion's points are the awarded points clamped to 0..max, truncated to
-    one decimal, then the late policy; unscored criteria count 0. Ranking is
-    competition ranking (1, 1, 3) by total; output is sorted by rank, then name.
+    one decimal, then the late policy (`item_outcome`); unscored criteria count 0.
+    Each town's `items` hold every criterion's outcome, by criterion id.
+    Ranking is competition ranking (1, 1, 3) by total; output is sorted by rank, then name.
     """
     criteria, towns = tuple(criteria), tuple(towns)
     _require_unique("考察点", [criterion.id for criterion in criteria])
     _require_unique("街镇", [town.id for town in towns])
     by_key = _index_items(items, {town.id for town in towns}, {criterion.id for criterion in criteria})
-    tallies = {town.id: _tally(town.id, criteria, by_key, as_of, policy) for town in towns}
+    tallies = {town.id: _tally(town.id, criteria, by_key, as_of, policy, soon_days) for town in towns}
     totals = {town_id: sum(tally.sections.values(), ZERO) for town_id, tally in tallies.items()}
     ranks = _competition_ranks(totals)
     results = [_town_result(town, tallies[town.id], totals[town.id], ranks[town.id], pass_mark) for town in towns]
@@ -523,19 +587,21 @@ def _tally(
     by_key: Mapping[tuple, ItemInput],
     as_of: datetime.date,
     policy: LatePolicy,
+    soon_days: int,
 ) -> _Tally:
     sections: dict[str, Decimal] = {}
-    states: list[DeadlineState] = []
-    scored = 0
+    outcomes = []
     for criterion in criteria:
-        item = by_key.get((town_id, criterion.id))
-        awarded = item.awarded if item else None
-        state = deadline_state(criterion.deadline, item.completed_on if item else None, as_of)
-        states.append(state)
-        scored += awarded is not None
-        kept = apply_late_policy(_clamped(awarded, criterion.points), state, policy)
-        sections[criterion.section_code] = sections.get(criterion.section_code, ZERO) + (kept or ZERO)
-    return _Tally(sections, states.count(DeadlineState.OVERDUE), states.count(DeadlineState.LATE), scored)
+        outcome = item_outcome(
+            criterion, by_key.get((town_id, criterion.id)), town_id=town_id, as_of=as_of, policy=policy,
+            soon_days=soon_days,
+        )
+        outcomes.append(outcome)
+        sections[criterion.section_code] = sections.get(criterion.section_code, ZERO) + (outcome.kept or ZERO)
+    states = [outcome.state for outcome in outcomes]
+    scored = sum(outcome.awarded is not None for outcome in outcomes)
+    outcomes.sort(key=lambda outcome: outcome.criterion_id)
+    return _Tally(sections, states.count(DeadlineState.OVERDUE), states.count(DeadlineState.LATE), scored, tuple(outcomes))
 
 
 def _clamped(awarded: Decimal | None, maximum: Decimal) -> Decimal | None:
@@ -563,4 +629,5 @@ def _town_result(town: TownInput, tally: _Tally, total: Decimal, rank: int, pass
         overdue=tally.overdue,
         scored=tally.scored,
         late=tally.late,
+        items=tally.items,
     )

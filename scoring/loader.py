@@ -1,15 +1,18 @@
-"""Builds the engine's plain inputs from the database.
+"""Builds the engine's plain inputs from the database, and hands its outcomes to pages.
 
-The engine itself never touches the ORM; everything it needs for a round
-comes from the one query in `load_round`.
+The engine itself never touches the ORM. Every per-item outcome a page, the
+workbook or the API shows (deadline, deadline state, awarded points, points
+kept after the late policy) comes from the engine through this module:
+`round_results` for whole rounds, `outcomes_for` for a handful of items.
 """
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
-from assessment.models import Figure, Metric, Round, Submission
+from assessment.models import Figure, Metric, Round, RoundDeadline, Submission
 from scoring import engine
 
 
@@ -41,28 +44,83 @@ def load_round(round_):
             points=row["criterion__points"], deadline=engine.YearMonth(deadline.year, deadline.month),
         ))
         towns.setdefault(row["town_id"], engine.TownInput(id=row["town_id"], name=row["town__name"]))
-        handed_in = row["status"] != Submission.Status.DRAFT
-        items.append(engine.ItemInput(
-            town_id=row["town_id"], criterion_id=row["criterion_id"],
-            awarded=row["review__points"] if row["status"] == Submission.Status.SCORED else None,
-            completed_on=row["completed_on"] if handed_in else None,
-        ))
+        items.append(_item_input(row["town_id"], row["criterion_id"], row["status"], row["completed_on"],
+                                 row["review__points"]))
     return RoundInputs(tuple(criteria.values()), tuple(towns.values()), tuple(items))
 
 
+def _item_input(town_id, criterion_id, status, completed_on, review_points):
+    """Points count once scored; a completion date once the item has been handed in."""
+    return engine.ItemInput(
+        town_id=town_id, criterion_id=criterion_id,
+        awarded=review_points if status == Submission.Status.SCORED else None,
+        completed_on=completed_on if status in Submission.Status.HANDED_IN else None,
+    )
+
+
 def late_policy(round_):
+    """The round's late policy as the engine reads it; the only place the setting is interpreted."""
     if round_.late_policy == Round.LatePolicy.DEDUCT:
         return engine.LatePolicy(kind="deduct", deduction=round_.late_deduction)
     return engine.FLAG_ONLY
 
 
+def _today():
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
 def round_results(round_, as_of=None):
-    """Every town's sections, total, rank and 达标 for a round, as of a date (default today)."""
+    """Every town's sections, total, rank, 达标 and item outcomes for a round, as of a date (default today)."""
     inputs = load_round(round_)
     return engine.compute_results(
-        inputs.criteria, inputs.towns, inputs.items,
-        pass_mark=round_.pass_mark, as_of=as_of or timezone.localdate(), policy=late_policy(round_),
+        inputs.criteria, inputs.towns, inputs.items, pass_mark=round_.pass_mark, as_of=as_of or _today(),
+        policy=late_policy(round_), soon_days=settings.DEADLINE_SOON_DAYS,
     )
+
+
+def town_result(round_, town_id, as_of=None):
+    """One town's standing in its round (its rank needs the whole round); None if it has no items there."""
+    return next((row for row in round_results(round_, as_of) if row.town_id == town_id), None)
+
+
+def deadlines_of(round_):
+    """Criterion id → the round's deadline override (first day of the month), where one is set."""
+    return dict(RoundDeadline.objects.filter(round=round_).values_list("criterion_id", "deadline"))
+
+
+def outcomes_for(submissions, as_of=None, deadlines=None):
+    """Submission id → the engine's `ItemOutcome`, for a few submissions of one or more rounds.
+
+    The submissions need `round`, `criterion` and `review` loaded. Each round's deadlines take one query,
+    kept in `deadlines` (round id → overrides) when a caller passes the same dict to several calls.
+    """
+    as_of = as_of or _today()
+    overrides = {} if deadlines is None else deadlines
+    outcomes = {}
+    for submission in submissions:
+        round_ = submission.round
+        if round_.pk not in overrides:
+            overrides[round_.pk] = deadlines_of(round_)
+        outcomes[submission.pk] = _outcome(submission, overrides[round_.pk], as_of)
+    return outcomes
+
+
+def outcome_for(submission, as_of=None):
+    return outcomes_for([submission], as_of)[submission.pk]
+
+
+def _outcome(submission, overrides, as_of):
+    criterion = submission.criterion
+    deadline = overrides.get(criterion.pk, criterion.deadline)
+    review = getattr(submission, "review", None) if submission.status == Submission.Status.SCORED else None
+    criterion_input = engine.CriterionInput(
+        id=criterion.pk, code=criterion.code, section_code="", points=criterion.points,
+        deadline=engine.YearMonth(deadline.year, deadline.month),
+    )
+    item = _item_input(submission.town_id, criterion.pk, submission.status, submission.completed_on,
+                       review.points if review else None)
+    return engine.item_outcome(criterion_input, item, town_id=submission.town_id, as_of=as_of,
+                               policy=late_policy(submission.round), soon_days=settings.DEADLINE_SOON_DAYS)
 
 
 def propose_for(submission, as_of=None):
@@ -75,4 +133,4 @@ def propose_for(submission, as_of=None):
         .values_list("metric__code", "value")
     )
     labels = dict(Metric.objects.filter(rubric_id=submission.round.rubric_id, code__in=rule.metrics).values_list("code", "label"))
-    return engine.propose(rule, submission.criterion.points, figures, as_of or timezone.localdate(), metric_labels=labels)
+    return engine.propose(rule, submission.criterion.points, figures, as_of or _today(), metric_labels=labels)

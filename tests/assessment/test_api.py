@@ -88,7 +88,9 @@ def test_api_submissions_bad_filter_is_400_with_message(client, reviewer, open_r
     client.force_login(reviewer)
     response = client.get("/api/submissions/", {"status": "nonsense"})
     assert response.status_code == 400
-    assert list(response.json()) == ["status"]
+    data = response.json()
+    assert list(data) == ["detail", "status"]
+    assert data["detail"].startswith("参数无效：status：") and "nonsense" in data["detail"]
 
 
 def test_api_submissions_anonymous_refused(client, open_round):
@@ -131,5 +133,76 @@ def test_api_submissions_query_count_constant(client, reviewer, open_round, djan
     if towns_scored:
         request.getfixturevalue("scored_a")
     client.force_login(reviewer)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # the round's deadlines for the items' outcomes
         assert client.get("/api/submissions/").status_code == 200
+
+
+HUGE = "9" * 30  # beyond PostgreSQL bigint
+
+
+@pytest.fixture
+def second_round(open_round):
+    """Another round of the same district: 2 × 11 towns × 41 items, more than one page can hold."""
+    import datetime
+
+    from assessment import services
+
+    return services.open_round(
+        rubric=open_round.rubric, district=open_round.district, name="2027年度达标评估",
+        opens_on=open_round.opens_on + datetime.timedelta(days=365),
+        closes_on=open_round.closes_on + datetime.timedelta(days=365),
+    )
+
+
+def test_api_submissions_page_is_100_by_default(client, reviewer, second_round):
+    client.force_login(reviewer)
+    data = client.get("/api/submissions/").json()
+    assert (data["count"], len(data["results"])) == (902, 100)
+
+
+def test_api_submissions_limit_is_capped_at_500(client, reviewer, second_round):
+    client.force_login(reviewer)
+    data = client.get("/api/submissions/", {"limit": 100000}).json()
+    assert (data["count"], len(data["results"])) == (902, 500)
+    assert "offset=500" in data["next"]
+
+
+@pytest.mark.parametrize("params", [{"limit": HUGE}, {"offset": HUGE}, {"limit": HUGE, "offset": HUGE}])
+def test_api_submissions_30_digit_limit_and_offset_are_safe(client, reviewer, open_round, params):
+    client.force_login(reviewer)
+    response = client.get("/api/submissions/", params)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["count"] == 451
+    assert len(data["results"]) == (0 if "offset" in params else 451)
+
+
+def test_api_rounds_30_digit_limit_is_safe(client, reviewer, open_round):
+    client.force_login(reviewer)
+    response = client.get("/api/rounds/", {"limit": HUGE, "offset": "-1"})
+    assert response.status_code == 200
+    assert [row["name"] for row in response.json()["results"]] == [open_round.name]
+
+
+@pytest.mark.parametrize("version", ["1999", "\x00"])
+def test_api_rubric_bad_version_is_404_in_chinese(client, reviewer, rubric, version):
+    client.force_login(reviewer)
+    response = client.get("/api/rubric/", {"version": version})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "没有该版本的评估标准。"}
+
+
+def test_api_missing_object_is_404_in_chinese(client, reviewer, open_round):
+    client.force_login(reviewer)
+    response = client.get(f"/api/submissions/{HUGE}/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
+
+
+def test_api_bad_round_filter_is_400_json_in_chinese(client, reviewer, open_round):
+    client.force_login(reviewer)
+    for value in ["abc", "1.5", "-1", "\x00", HUGE]:
+        response = client.get("/api/submissions/", {"round": value})
+        assert response.status_code == 400, value
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["detail"].startswith("参数无效：round：")

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -218,3 +219,60 @@ def test_queue_pages_by_100(client_r, open_round, settings):
     assert "第 1 / 5 页" in page
     last = client_r.get(reverse("review-queue"), {"status": "draft", "page": 5}).content.decode()
     assert last.count("data-item=") == 11 * 41 - 400
+
+
+def test_stale_return_is_refused_like_a_stale_score(client, submitted, official_a, reviewer):
+    """A opens the item; B returns it and the town resubmits; A's return from the old page is refused."""
+    stale_version = submitted.version
+    returned = services.return_for_revision(submitted, user=reviewer, reason="请补充照片", version=stale_version)
+    services.save_draft(returned, user=official_a, narrative="已补充照片。", completed_on=datetime.date(2026, 10, 1),
+                        figures={}, version=returned.version)
+    resubmitted = services.submit(returned, user=official_a)
+    with pytest.raises(services.Conflict) as stale_return:
+        services.return_for_revision(resubmitted, user=reviewer, reason="照片模糊", version=stale_version)
+    with pytest.raises(services.Conflict) as stale_score:
+        services.score(resubmitted, user=reviewer, points=Decimal("1.0"), comment="", override_reason="x",
+                       version=stale_version)
+    assert stale_return.value.message == stale_score.value.message
+    resubmitted.refresh_from_db()
+    assert (resubmitted.status, resubmitted.return_reason) == (Status.SUBMITTED, "请补充照片")
+
+
+def test_stale_return_through_the_page_keeps_the_reason_typed(client_r, submitted, official_a, reviewer):
+    stale_version = submitted.version
+    returned = services.return_for_revision(submitted, user=reviewer, reason="请补充照片", version=stale_version)
+    services.submit(returned, user=official_a)
+    response = _score(client_r, submitted, action="return", return_reason="照片模糊", version=str(stale_version))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "您的内容尚未保存" in page and "照片模糊" in page
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("filters", [{"status": "draft"}, {"status": "", "deadline": "overdue"}])
+def test_every_queue_link_opens(client_r, open_round, submitted, filters):
+    """The 草稿 and 已逾期 filters list untouched items: their links open a read-only review page, not a 404."""
+    page = client_r.get(reverse("review-queue"), {"round": open_round.pk, **filters}).content.decode()
+    links = sorted(set(re.findall(r'href="/review/(\d+)/"', page)))
+    assert len(links) >= 2
+    for pk in links:
+        assert client_r.get(reverse("review", args=[pk])).status_code == 200
+
+
+def test_untouched_item_review_page_cannot_be_scored(client_r, item):
+    page = client_r.get(reverse("review", args=[item.pk])).content.decode()
+    assert 'name="points"' not in page
+
+
+def test_admin_role_may_review_and_score(client, submitted):
+    """管理员 without superuser rights: the page and the service agree that it may score."""
+    from tests.factories import UserFactory
+
+    manager = UserFactory(role="admin", username="manager", is_superuser=False)
+    client.force_login(manager)
+    assert client.get(reverse("review", args=[submitted.pk])).status_code == 200
+    response = _score(client, submitted, points="0.5", override_reason="按材料评定")
+    assert response.status_code == 302
+    submitted.review.refresh_from_db()
+    assert submitted.review.points == Decimal("0.5")

@@ -102,8 +102,8 @@ def test_closed_round_refuses_edit_and_keeps_content(item, official_a):
 
 
 def test_return_and_resubmit_keeps_every_round_trip(item, official_a, reviewer):
-    services.submit(_complete(item, official_a), user=official_a)
-    returned = services.return_for_revision(item, user=reviewer, reason="请补充验收材料")
+    submitted = services.submit(_complete(item, official_a), user=official_a)
+    returned = services.return_for_revision(item, user=reviewer, reason="请补充验收材料", version=submitted.version)
     assert (returned.status, returned.return_reason) == (Status.RETURNED, "请补充验收材料")
     _fill(returned, official_a, narrative="已补充")
     services.submit(returned, user=official_a)
@@ -112,18 +112,18 @@ def test_return_and_resubmit_keeps_every_round_trip(item, official_a, reviewer):
 
 
 def test_return_needs_reason_and_reviewer(item, official_a, reviewer):
-    services.submit(_complete(item, official_a), user=official_a)
+    submitted = services.submit(_complete(item, official_a), user=official_a)
     with pytest.raises(services.ServiceError) as error:
-        services.return_for_revision(item, user=reviewer, reason="  ")
+        services.return_for_revision(item, user=reviewer, reason="  ", version=submitted.version)
     assert error.value.message == "请填写退回原因。"
     with pytest.raises(services.ServiceError) as error:
-        services.return_for_revision(item, user=official_a, reason="自己退回")
+        services.return_for_revision(item, user=official_a, reason="自己退回", version=submitted.version)
     assert error.value.message == "只有视频办评审员可以退回填报。"
 
 
 def test_return_of_draft_is_refused(item, reviewer):
     with pytest.raises(services.ServiceError) as error:
-        services.return_for_revision(item, user=reviewer, reason="原因")
+        services.return_for_revision(item, user=reviewer, reason="原因", version=item.version)
     assert error.value.message == "只有已提交的考察点可以退回，当前状态：草稿。"
 
 

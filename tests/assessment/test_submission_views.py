@@ -162,7 +162,8 @@ def test_submit_after_round_closed_is_refused_with_message(client_a, item):
 def test_returned_item_shows_reason_and_timeline(client_a, item, official_a, reviewer):
     services.add_evidence(item, user=official_a, upload=upload(), description="报告")
     _post(client_a, item, action="submit")
-    services.return_for_revision(item, user=reviewer, reason="请补充点位图")
+    item.refresh_from_db()
+    services.return_for_revision(item, user=reviewer, reason="请补充点位图", version=item.version)
     page = client_a.get(reverse("submission", args=[item.pk])).content.decode()
     assert "请补充点位图" in page
     assert "已提交 → 已退回" in page
