@@ -187,8 +187,8 @@ class RoundDeadlineInline(admin.TabularInline):
 
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
-    list_display = ("name", "rubric", "opens_on", "closes_on", "pass_mark", "late_policy", "results_published")
-    list_filter = ("district", "results_published")
+    list_display = ("name", "rubric", "state", "opens_on", "closes_on", "pass_mark", "late_policy")
+    list_filter = ("district", "state")
     inlines = [RoundDeadlineInline]
 
     def save_model(self, request, obj, form, change):

@@ -263,6 +263,11 @@ class User(AbstractUser):
         return self.is_active and (self.is_superuser or self.role in {self.Role.REVIEWER, self.Role.ADMIN})
 
     @property
+    def can_manage_rounds(self):
+        """May create, open, close, publish, archive and void rounds: the same people who review."""
+        return self.can_review
+
+    @property
     def fills_items(self):
         """Has a checklist of items to answer: town and department officials."""
         return self.is_town_official or self.is_department_official
@@ -286,15 +291,31 @@ class User(AbstractUser):
 
 
 class Round(models.Model):
-    """One annual assessment (年度考评) of every town against one rubric version."""
+    """One annual assessment (年度考评) of every town against one rubric version.
+
+    `state` changes only in `assessment.round_services`, each change recorded as a `RoundTransition`.
+    """
 
     class LatePolicy(models.TextChoices):
         FLAG = "flag", _("仅标记，不扣分")
         DEDUCT = "deduct", _("按比例扣分")
 
+    class State(models.TextChoices):
+        PREPARING = "preparing", _("筹备")
+        OPEN = "open", _("填报中")
+        REVIEWING = "reviewing", _("评审中")
+        PUBLISHED = "published", _("已公布")
+        ARCHIVED = "archived", _("已归档")
+        VOIDED = "voided", _("作废")
+
+        SEEN_BY_FILLERS = enum.nonmember(frozenset({"open", "reviewing", "published", "archived"}))
+        RESULTS_PUBLIC = enum.nonmember(frozenset({"published", "archived"}))
+        SCORING = enum.nonmember(frozenset({"open", "reviewing"}))  # reviewers may score and return
+
     rubric = models.ForeignKey(Rubric, models.PROTECT, related_name="rounds", verbose_name=_("评估标准"))
     district = models.ForeignKey(District, models.PROTECT, related_name="rounds", verbose_name=_("区"))
     name = models.CharField(_("名称"), max_length=100)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PREPARING, editable=False)
     opens_on = models.DateField(_("开始填报日期"))
     closes_on = models.DateField(_("截止填报日期"))
     pass_mark = models.DecimalField(_("达标线"), null=True, blank=True, help_text=_("评估标准未规定达标线，由本轮考评设定"), **POINTS)
@@ -303,7 +324,6 @@ class Round(models.Model):
         _("逾期扣分比例"), max_digits=4, decimal_places=2, default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))], help_text=_("如 0.20 表示扣去该项得分的 20%"),
     )
-    results_published = models.BooleanField(_("已向街镇公布结果"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -314,8 +334,40 @@ class Round(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def results_published(self):
+        return self.state in self.State.RESULTS_PUBLIC
+
+    @property
+    def year(self):
+        return self.opens_on.year
+
     def is_open(self, today):
-        return self.opens_on <= today <= self.closes_on
+        return self.state == self.State.OPEN and self.opens_on <= today <= self.closes_on
+
+    @property
+    def staging_date(self):
+        """The date staged targets (2.6, 2.7②) are read at: the round's own close, never today's date."""
+        return self.closes_on
+
+
+class RoundTransition(models.Model):
+    """One change of a round's state, with who, when and why; shown on the round's page."""
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="transitions", verbose_name=_("年度考评"))
+    from_state = models.CharField(_("原状态"), max_length=10, choices=Round.State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=10, choices=Round.State.choices)
+    actor = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+", verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("考评状态变更")
+        verbose_name_plural = _("考评状态变更")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 class RoundDeadline(models.Model):

@@ -13,7 +13,7 @@ from assessment.permissions import requires
 from assessment.scoping import (
     get_results_for_user,
     results_visible,
-    round_for_user,
+    round_for_request,
     submissions_for_user,
     visible_results,
 )
@@ -22,7 +22,7 @@ from scoring.loader import round_results, town_result
 
 @login_required
 def results(request):
-    round_ = round_for_user(request.user, request.GET.get("round"))
+    round_ = round_for_request(request)
     if round_ is None or not results_visible(request.user, round_):
         return render(request, "assessment/results.html", {"round": round_, "hidden": round_ is not None})
     sections = list(Section.objects.filter(rubric_id=round_.rubric_id))
@@ -49,7 +49,7 @@ def town_results(request, town_id):
 @requires("sees_all_towns")
 def results_dashboard(request):
     """Three charts for leaders: totals with the 达标 line, section shares, submissions per day."""
-    round_ = round_for_user(request.user, request.GET.get("round"))
+    round_ = round_for_request(request)
     if round_ is None:
         return render(request, "assessment/results_dashboard.html", {"round": None})
     return render(request, "assessment/results_dashboard.html", {"round": round_, "chart_data": dashboard_data(round_)})

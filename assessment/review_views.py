@@ -13,7 +13,7 @@ from assessment.models import CriterionUnit, Review, Submission
 from assessment.paging import query_without_page
 from assessment.permissions import requires
 from assessment.rounds import stored_figures
-from assessment.scoping import get_submission_for_user, round_for_user, submissions_for_user
+from assessment.scoping import get_submission_for_user, round_for_request, submissions_for_user
 from assessment.timeline import build_timeline
 from scoring.engine import DeadlineState
 from scoring.loader import outcome_for, outcomes_for, propose_for
@@ -32,7 +32,7 @@ def review_queue(request):
     Only the page shown is loaded; the deadline filter, which the database
     cannot evaluate, reads a few columns of the filtered rows instead.
     """
-    round_ = round_for_user(request.user, request.GET.get("round"))
+    round_ = round_for_request(request)
     if round_ is None:
         return render(request, "assessment/review_queue.html", {"round": None})
     data = request.GET.copy()

@@ -11,6 +11,7 @@ everyone else only once the round's results are published, and then only in
 their own scope.
 """
 
+from django.db.models import Case, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -34,23 +35,63 @@ def parse_id(raw, name="id"):
 
 
 def rounds_for_user(user):
-    """Rounds of the user's district: a town's, or the account's; all for a city-level account."""
+    """Rounds of the user's district (a town's, or the account's; all for a city-level account).
+
+    Voided rounds are hidden from everyone here; rounds in 筹备 from everyone who cannot manage rounds.
+    """
     if not user.is_authenticated:
         return Round.objects.none()
+    rounds = Round.objects.exclude(state=Round.State.VOIDED)
+    if not user.can_manage_rounds:
+        rounds = rounds.filter(state__in=Round.State.SEEN_BY_FILLERS)
     if user.town_id:
-        return Round.objects.filter(district__towns__id=user.town_id)
+        return rounds.filter(district__towns__id=user.town_id)
     if user.district_id:
-        return Round.objects.filter(district_id=user.district_id)
-    return Round.objects.all()
+        return rounds.filter(district_id=user.district_id)
+    return rounds
+
+
+def _working_states(user):
+    """The states of a round in which this user has work now."""
+    if user.fills_items:
+        return {Round.State.OPEN}
+    if user.can_review:
+        return {Round.State.OPEN, Round.State.REVIEWING}
+    return set()
 
 
 def round_for_user(user, raw_id=None):
-    """The round asked for (404 if outside the user's scope), else the newest one; None if there is none."""
+    """The round asked for (404 if outside the user's scope); by default the newest round where this user
+    has work now, else the newest published one, else the newest; None if there is none."""
     rounds = rounds_for_user(user).select_related("rubric", "district")
     round_id = parse_id(raw_id, "round")
     if round_id is not None:
         return get_object_or_404(rounds, pk=round_id)
-    return rounds.order_by("-opens_on", "-id").first()
+    if not user.is_authenticated:
+        return None
+    priority = Case(
+        When(state__in=_working_states(user) or {""}, then=0), When(state__in=Round.State.RESULTS_PUBLIC, then=1),
+        default=2,
+    )
+    return rounds.order_by(priority, "-opens_on", "-id").first()
+
+
+def round_for_request(request, raw_id=None):
+    """The round a page shows: `?round=` when given (then remembered for the session), else the one chosen
+    earlier in this session if still visible, else `round_for_user`'s default."""
+    raw_id = raw_id if raw_id is not None else request.GET.get("round")
+    if raw_id:
+        round_ = round_for_user(request.user, raw_id)
+        if request.session.get("round") != round_.pk:
+            request.session["round"] = round_.pk
+        return round_
+    remembered = request.session.get("round")
+    if remembered:
+        rounds = rounds_for_user(request.user).select_related("rubric", "district")
+        round_ = rounds.filter(pk=remembered).first()
+        if round_ is not None:
+            return round_
+    return round_for_user(request.user)
 
 
 # --------------------------------------------------------------------------- results

@@ -44,7 +44,7 @@ class RubricSerializer(serializers.ModelSerializer):
 class RoundSerializer(serializers.ModelSerializer):
     class Meta:
         model = Round
-        fields = ["id", "name", "opens_on", "closes_on", "pass_mark", "late_policy", "results_published"]
+        fields = ["id", "name", "state", "opens_on", "closes_on", "pass_mark", "late_policy", "results_published"]
 
 
 POINTS_FIELD = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)

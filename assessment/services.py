@@ -17,6 +17,7 @@ from assessment.models import (
     Figure,
     Review,
     Round,
+    RoundTransition,
     Submission,
     Town,
     Transition,
@@ -57,19 +58,24 @@ def _today():
 
 
 @transaction.atomic
-def open_round(*, rubric, district, name, opens_on, closes_on, pass_mark=None, **settings):
-    """Create a round and give every town of the district its full checklist."""
+def open_round(*, rubric, district, name, opens_on, closes_on, pass_mark=None, user=None, **settings):
+    """Create a round already open for filling (the first round of a district, or a script's) with its checklists.
+
+    Later rounds are copied from an earlier one in `assessment.round_services.create_round`.
+    """
     round_ = Round.objects.create(
-        rubric=rubric, district=district, name=name, opens_on=opens_on, closes_on=closes_on, pass_mark=pass_mark, **settings
+        rubric=rubric, district=district, name=name, opens_on=opens_on, closes_on=closes_on, pass_mark=pass_mark,
+        state=Round.State.OPEN, **settings
     )
+    RoundTransition.objects.create(round=round_, from_state="", to_state=Round.State.OPEN, actor=user)
     ensure_checklist(round_)
     return round_
 
 
 def ensure_checklist(round_):
     """Add the missing (town, criterion) submissions of a round; idempotent."""
-    criteria = list(Criterion.objects.filter(indicator__section__rubric=round_.rubric).values_list("id", flat=True))
-    towns = list(Town.objects.filter(district=round_.district).values_list("id", flat=True))
+    criteria = list(Criterion.objects.filter(indicator__section__rubric=round_.rubric_id).values_list("id", flat=True))
+    towns = list(Town.objects.filter(district=round_.district_id).values_list("id", flat=True))
     existing = set(round_.submissions.values_list("town_id", "criterion_id"))
     Submission.objects.bulk_create(
         Submission(round=round_, town_id=t, criterion_id=c) for t in towns for c in criteria if (t, c) not in existing
@@ -82,6 +88,8 @@ def edit_refusal(submission, user, today=None):
     round_ = submission.round
     if not user.can_fill(submission):
         return _("您不是该考察点的填报单位，只能查看。")
+    if round_.state != Round.State.OPEN:
+        return _("本轮考评当前为“%(state)s”，不能填报，已填内容均已保存。") % {"state": round_.get_state_display()}
     if today > round_.closes_on:
         return _("本轮考评已于 %(date)s 截止填报，填报内容只读，已填内容均已保存。") % {"date": round_.closes_on}
     if today < round_.opens_on:
@@ -194,6 +202,7 @@ def return_for_revision(submission, *, user, reason, version):
     if not reason.strip():
         raise ServiceError(_("请填写退回原因。"))
     locked = _lock(submission)
+    _check_round_scoring(locked.round)
     if locked.version != version:
         raise Conflict(locked)
     if locked.status != Status.SUBMITTED:
@@ -232,6 +241,11 @@ def delete_evidence(evidence, *, user):
     transaction.on_commit(lambda: storage.delete(name))
 
 
+def _check_round_scoring(round_):
+    if round_.state not in Round.State.SCORING:
+        raise ServiceError(_("本轮考评当前为“%(state)s”，不能评分或退回。") % {"state": round_.get_state_display()})
+
+
 def check_points(points, maximum):
     """A clear message for points outside 0..max or with more than one decimal, else None."""
     if points < 0 or points > maximum:
@@ -260,6 +274,7 @@ def score(submission, *, user, points, comment, override_reason="", version):
     if not user.can_review:
         raise ServiceError(_("只有视频办评审员可以评分。"))
     locked = _lock(submission)
+    _check_round_scoring(locked.round)
     if locked.status not in Status.WITH_REVIEWER:
         raise ServiceError(_("只有已提交的考察点可以评分，当前状态：%(status)s。") % {"status": locked.get_status_display()})
     if locked.version != version:

@@ -19,7 +19,7 @@ from assessment.scoping import (
     get_evidence_for_user,
     get_submission_for_user,
     parse_id,
-    round_for_user,
+    round_for_request,
     submissions_for_user,
 )
 from assessment.timeline import build_timeline
@@ -50,7 +50,7 @@ DASHBOARD_PAGE_SIZE = 500  # one town's 41 items always fit; all towns of a larg
 @login_required
 def dashboard(request):
     """The round's checklist of the items this user may see, grouped like 附件1."""
-    round_ = round_for_user(request.user, request.GET.get("round"))
+    round_ = round_for_request(request)
     if round_ is None:
         return render(request, "assessment/dashboard.html", {"round": None})
     scoped = submissions_for_user(request.user).filter(round=round_)

@@ -66,3 +66,12 @@ def add_towns(round_, count, prefix="新街道"):
     for n in range(count):
         Town.objects.create(district=round_.district, name=f"{prefix}{n}", kind="街道", order=100 + n)
     services.ensure_checklist(round_)
+
+
+def publish(round_):
+    """Put a round straight into 已公布 (the state service is tested on its own)."""
+    from assessment.models import Round
+
+    Round.objects.filter(pk=round_.pk).update(state=Round.State.PUBLISHED)
+    round_.state = Round.State.PUBLISHED
+    return round_

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 from assessment.models import Evidence, ExportJob
+from tests.factories import publish
 
 QUERY_PARAMS = [
     "round", "town", "section", "status", "deadline", "page", "limit", "offset", "version", "criterion", "inline",
@@ -56,8 +57,7 @@ def fill(route, value):
 @pytest.fixture
 def sweep_data(open_round, scored_a, town_a, admin_user, official_a, police):
     """A round with a scored, evidenced item whose results are published, so every page reads its parameters."""
-    open_round.results_published = True
-    open_round.save(update_fields=["results_published"])
+    publish(open_round)
     users = {"anonymous": None, "superuser": admin_user, "town": official_a, "department": police}
     jobs = {
         label: ExportJob.objects.create(round=open_round, requested_by=user, filename="x.xlsx").pk

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from assessment import accounts, services
 from assessment.models import Evidence, Review, Transition, User
-from tests.factories import UserFactory, upload
+from tests.factories import UserFactory, publish, upload
 
 KEPT = "账号“{}”已在考评中留有操作记录，为保留操作留痕不能删除，已停用。"
 WILL_KEEP = "账号“{}”已在考评中留有操作记录，为保留操作留痕不能删除；确认后将停用该账号。"
@@ -127,8 +127,7 @@ def test_admin_bulk_delete_deactivates_who_acted_and_deletes_the_rest(
 @pytest.fixture
 def acted(open_round, town_a, official_a, official_a2, reviewer, scored_a, drafted):
     """Official A saved, uploaded and submitted 1.1.1, which the reviewer scored, and drafted 2.3④ with evidence."""
-    open_round.results_published = True
-    open_round.save(update_fields=["results_published"])
+    publish(open_round)
     return scored_a
 
 

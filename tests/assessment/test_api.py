@@ -1,6 +1,7 @@
 import pytest
 
 from assessment.models import Criterion
+from tests.factories import publish
 
 
 def test_api_rubric_anonymous_is_refused(client, rubric):
@@ -110,8 +111,7 @@ def test_api_results_town_only_own_after_publication(client, official_a, scored_
     response = client.get("/api/results/")
     assert response.status_code == 404
     assert response.json() == {"detail": "没有可查看的考评结果。"}
-    open_round.results_published = True
-    open_round.save()
+    publish(open_round)
     assert [row["town_id"] for row in client.get("/api/results/").json()] == [town_a.pk]
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import ExportJob
-from tests.factories import add_towns
+from tests.factories import add_towns, publish
 
 
 def _workbook(response):
@@ -62,8 +62,7 @@ def test_export_job_of_someone_else_is_404(client, reviewer, viewer, scored_a, o
 
 
 def test_town_export_holds_only_own_town(client, official_a, scored_a, open_round, town_a, town_b):
-    open_round.results_published = True
-    open_round.save()
+    publish(open_round)
     client.force_login(official_a)
     assert client.get(reverse("town-export", args=[town_b.pk])).status_code == 404
     workbook = _workbook(client.get(reverse("town-export", args=[town_a.pk])))

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.factories import add_towns
+from tests.factories import add_towns, publish
 
 
 @pytest.mark.parametrize("username", ["reviewer", "leader", "admin"])
@@ -25,8 +25,7 @@ def test_results_hidden_from_town_until_published(client, official_a, scored_a, 
 
 
 def test_results_published_show_only_own_town(client, official_a, scored_a, open_round, town_a, town_b):
-    open_round.results_published = True
-    open_round.save()
+    publish(open_round)
     client.force_login(official_a)
     page = client.get(reverse("results")).content.decode()
     assert page.count("data-town=") == 1 and f'data-town="{town_a.pk}"' in page

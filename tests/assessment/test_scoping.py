@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from assessment import scoping
 from assessment.models import District, ExportJob, Round, Submission, Town
-from tests.factories import UserFactory, score_item
+from tests.factories import UserFactory, publish, score_item
 
 
 @pytest.mark.parametrize("raw", ["abc", "1.5", "-1", "\x00", "0", "1" * 30, "١٢", " 1"])
@@ -45,7 +45,7 @@ def test_results_visible_only_to_readers_until_published(open_round, reviewer, v
 
     user = User.objects.get(username=username)
     assert scoping.results_visible(user, open_round) is before
-    open_round.results_published = True
+    open_round.state = Round.State.PUBLISHED
     assert scoping.results_visible(user, open_round) is after
     assert scoping.results_visible(AnonymousUser(), open_round) is False
 
@@ -56,7 +56,7 @@ def test_visible_results_rows(open_round, reviewer, official_a, police, town_a):
     rows = round_results(open_round)
     assert scoping.visible_results(official_a, open_round, rows) == []
     assert len(scoping.visible_results(reviewer, open_round, rows)) == 11
-    open_round.results_published = True
+    open_round.state = Round.State.PUBLISHED
     assert [row.town_id for row in scoping.visible_results(official_a, open_round, rows)] == [town_a.pk]
     assert scoping.visible_results(police, open_round, rows) == []
 
@@ -85,7 +85,7 @@ def test_results_for_user_needs_publication_for_towns(open_round, official_a, po
     with pytest.raises(Http404):
         scoping.get_results_for_user(official_a, None, town_a.pk)
     assert scoping.get_results_for_user(viewer, None, town_a.pk) == (open_round, town_a)
-    Round.objects.filter(pk=open_round.pk).update(results_published=True)
+    publish(open_round)
     assert scoping.get_results_for_user(official_a, None, town_a.pk)[1] == town_a
     with pytest.raises(Http404):
         scoping.get_results_for_user(police, None, town_a.pk)
@@ -129,7 +129,7 @@ def test_no_points_before_publication(client, scored_everywhere, open_round, use
 
 
 def test_after_publication_each_sees_exactly_its_scope(client, scored_everywhere, open_round, official_a, police, viewer):
-    Round.objects.filter(pk=open_round.pk).update(results_published=True)
+    publish(open_round)
     items = scored_everywhere
     assert _points_in_api(client, official_a, open_round) == {items["a_own"].pk: "0.8", items["a_police"].pk: "2.4"}
     assert _points_in_api(client, police, open_round) == {items["a_police"].pk: "2.4"}
@@ -146,7 +146,7 @@ def test_leader_sees_points_before_publication_after_late_policy(client, scored_
 
 
 def test_other_town_never_sees_another_towns_points(client, scored_everywhere, open_round):
-    Round.objects.filter(pk=open_round.pk).update(results_published=True)
+    publish(open_round)
     stranger = UserFactory(role="town", username="stranger", town=Town.objects.exclude(
         pk__in=[s.town_id for s in scored_everywhere.values()]).first())
     assert _points_in_api(client, stranger, open_round) == {}
