@@ -4,9 +4,14 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessment import accounts
@@ -29,7 +34,7 @@ from assessment.models import (
     Transition,
     User,
 )
-from assessment.resources import CriterionResource
+from assessment.resources import SHEET_TITLE, CriterionResource
 from assessment.services import ensure_checklist
 
 admin.site.site_header = _("六合区技防达标评估门户 · 管理")
@@ -87,9 +92,18 @@ class IndicatorAdmin(admin.ModelAdmin):
     inlines = [CriterionInline]
 
 
+class ChineseExportForm(SelectableFieldsExportForm):
+    """The export page's column checkboxes carry the sheet's Chinese headers, not "Deadline Is Span"."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource().fields.get(field_name)
+        return str(field.column_name) if field else field_name
+
+
 @admin.register(Criterion)
 class CriterionAdmin(ImportExportModelAdmin):
     resource_classes = [CriterionResource]
+    export_form_class = ChineseExportForm
     list_display = ("code", "title", "points", "deadline_display", "deadline_is_span", "indicator")
     list_filter = ("indicator__section__rubric", "indicator__section", "deadline_is_span")
     list_select_related = ("indicator",)
@@ -101,6 +115,17 @@ class CriterionAdmin(ImportExportModelAdmin):
     @admin.display(description=_("完成时间"), ordering="deadline")
     def deadline_display(self, obj):
         return obj.deadline.strftime("%Y年%m月")
+
+    def get_export_filename(self, request, queryset, file_format):
+        return f"{SHEET_TITLE}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """import-export writes `filename="…"` raw, which Django MIME-encodes for a Chinese name and browsers then
+        show as "=?utf-8?b?…"; the RFC 5987 form every browser reads replaces it."""
+        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        filename = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        return response
 
 
 @admin.register(Metric)
@@ -133,7 +158,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "district", "town", "unit", "is_active")
     list_filter = ("role", "district", "town", "unit", "is_active")
     list_select_related = ("district", "town", "unit")
-    fieldsets = BaseUserAdmin.fieldsets + ((_("门户角色"), {"fields": ("role", "district", "town", "unit")}),)
+    fieldsets = BaseUserAdmin.fieldsets + ((_("门户角色"), {"fields": ("role", "district", "town", "unit", "phone")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("门户角色"), {"fields": ("role", "district", "town", "unit")}),)
     actions = ["delete_selected"]
 
@@ -245,3 +270,33 @@ class TransitionAdmin(ReadOnlyAdmin):
     list_display = ("submission", "from_status", "to_status", "actor", "at", "comment")
     list_filter = ("submission__round", "to_status")
     list_select_related = ("submission__town", "submission__criterion", "actor")
+
+
+# The background-task library's admin, in Chinese. Its model and field names are translated by this project's
+# catalog (locale/zh_Hans/LC_MESSAGES/django.po); what it writes as plain strings (four column titles) is
+# given here, and `AssessmentConfig.ready` names its section. No model option changes, so no migration.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = ("task_id", *DBTaskResultAdmin.list_display[1:])
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["task_id" if name == "id" else name for name in super().get_readonly_fields(request, obj)]
+
+    @admin.display(description=_("编号"), ordering="id")
+    def task_id(self, obj):
+        return obj.id
+
+    @admin.display(description=_("任务"))
+    def task_name(self, obj):
+        return obj.task_name
+
+    @admin.display(description=_("错误堆栈"))
+    def formatted_traceback(self, obj):
+        return super().formatted_traceback(obj)
+
+    @admin.display(description=_("计划执行时间"))
+    def display_run_after(self, obj):
+        return super().display_run_after(obj)

@@ -1,4 +1,5 @@
-"""Demo data: a round in progress where every town has drafts, submissions and returns.
+"""Demo data: last year's round, published and archived, and this year's round in progress, where every
+town has drafts, submissions and returns.
 
 Everything goes through the services, so the demo has the same history,
 figures and evidence a real round would. Seeded, so two runs look alike.
@@ -42,33 +43,59 @@ def demo_figures(rng):
         "cases_solved": (cases := rng.randint(100, 600)), "cases_solved_video": rng.randint(cases // 8, cases // 3),
         "key_cameras": (key := rng.randint(150, 600)), "watch_staff": rng.randint(key // 20, key // 10),
         "key_site_systems": (systems := rng.randint(40, 150)), "key_site_systems_ok": rng.randint(systems * 85 // 100, systems),
+        "cases_preventable": (cases_now := rng.randint(60, 240)),
+        "cases_preventable_baseline": cases_now + rng.randint(-20, 60),
         "gov_uptime_pct": Decimal(rng.randint(900, 1000)) / 10, "gov_image_usable_pct": Decimal(rng.randint(900, 1000)) / 10,
     }
     return {code: Decimal(value) for code, value in figures.items()}
 
 
 def create_demo_round(rubric=None, today=None):
-    """Create the demo round once; return it (or the existing one)."""
-    existing = Round.objects.filter(name__startswith="演示").first()
+    """Create last year's and this year's demo rounds once; return this year's (or the existing one)."""
+    existing = Round.objects.filter(name__startswith="演示").order_by("-opens_on").first()
     if existing:
         return existing
     rubric = rubric or Rubric.objects.order_by("-version").first()
     today = today or timezone.localdate()
+    _create_last_years_round(rubric, today)
+    round_ = _open_demo_round(rubric, today.year, today)
+    _fill_round(round_, today, seed=2026)
+    return round_
+
+
+def _open_demo_round(rubric, year, today):
     round_ = services.open_round(
-        rubric=rubric, district=District.objects.get(name="六合区"), name=f"演示：{today.year}年度技防街镇达标评估",
+        rubric=rubric, district=District.objects.get(name="六合区"), name=f"演示：{year}年度技防街镇达标评估",
         opens_on=today - datetime.timedelta(days=45), closes_on=today + datetime.timedelta(days=40), pass_mark=Decimal("45"),
     )
     # A round sets its own deadlines: the standard's months, in the round's year.
     RoundDeadline.objects.bulk_create(
-        RoundDeadline(round=round_, criterion=c, deadline=c.deadline.replace(year=today.year))
+        RoundDeadline(round=round_, criterion=c, deadline=c.deadline.replace(year=year))
         for c in Criterion.objects.filter(indicator__section__rubric=rubric)
     )
-    _fill_round(round_, today)
     return round_
 
 
-def _fill_round(round_, today):
-    rng = random.Random(2026)
+def _create_last_years_round(rubric, today):
+    """Filled while open (through the services, like a real round), then moved into last year,
+    reviewed, published with its few unscored items explained, and archived."""
+    from assessment import round_services
+
+    year_ago = today - datetime.timedelta(days=365)
+    round_ = _open_demo_round(rubric, year_ago.year, today)
+    _fill_round(round_, year_ago, seed=2025, weights=[0, 0, 1, 0, 20])
+    Round.objects.filter(pk=round_.pk).update(
+        opens_on=year_ago - datetime.timedelta(days=45), closes_on=year_ago + datetime.timedelta(days=40))
+    reviewer = User.objects.filter(role=User.Role.REVIEWER).first()
+    round_services.change_state(round_, Round.State.REVIEWING, user=reviewer, reason="填报期结束，进入评审。")
+    round_services.change_state(round_, Round.State.PUBLISHED, user=reviewer,
+                                reason="少数考察点未按时提交材料，按未得分公布。")
+    round_services.change_state(round_, Round.State.ARCHIVED, user=reviewer, reason="年度考核已完成，归档。")
+    return round_
+
+
+def _fill_round(round_, today, seed, weights=None):
+    rng = random.Random(seed)
     reviewer = User.objects.filter(role=User.Role.REVIEWER).first()
     metrics = {m.code: m for m in Metric.objects.filter(rubric=round_.rubric)}
     submissions = Submission.objects.filter(round=round_).select_related("town", "criterion").prefetch_related(
@@ -81,12 +108,12 @@ def _fill_round(round_, today):
         official = _town_official(town)
         figures = demo_figures(rng)
         for submission in items:
-            _demo_item(submission, official, reviewer, figures, metrics, rng, today)
+            _demo_item(submission, official, reviewer, figures, metrics, rng, today, weights or [2, 1, 2, 1, 8])
 
 
-def _demo_item(submission, official, reviewer, figures, metrics, rng, today):
+def _demo_item(submission, official, reviewer, figures, metrics, rng, today, weights):
     """One item in a random state: untouched, draft, submitted, returned or scored."""
-    state = rng.choices(["untouched", "draft", "submitted", "returned", "scored"], weights=[2, 1, 2, 1, 8])[0]
+    state = rng.choices(["untouched", "draft", "submitted", "returned", "scored"], weights=weights)[0]
     if state == "untouched":
         return
     actor = official if official.can_fill(submission) else _department_actor(submission)
@@ -114,7 +141,8 @@ def _demo_item(submission, official, reviewer, figures, metrics, rng, today):
 
 def _backdate(submission, today, rng):
     """Spread the demo's submissions over the weeks the round has been open, for the progress chart."""
-    when = timezone.now() - datetime.timedelta(days=rng.randint(0, (today - submission.round.opens_on).days))
+    # `today` is the demo's day inside the round (a year back for last year's): the round opened 45 days before.
+    when = timezone.now() - (timezone.localdate() - today) - datetime.timedelta(days=rng.randint(0, 45))
     Transition.objects.filter(submission=submission).update(at=when)
     Submission.objects.filter(pk=submission.pk).update(submitted_at=when)
 

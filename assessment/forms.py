@@ -23,6 +23,7 @@ class SubmissionForm(forms.Form):
 
     `stored` holds the town's figures already saved this round (metric code →
     Decimal), so a part can be checked against a whole asked by another item.
+    `last_year` (metric code → Decimal) is shown beside each figure input as 上年.
     """
 
     narrative = forms.CharField(label=gettext_lazy("说明"), required=False, max_length=5000, widget=forms.Textarea)
@@ -33,16 +34,19 @@ class SubmissionForm(forms.Form):
     evidence_file = forms.FileField(label=gettext_lazy("新增佐证材料"), required=False)
     evidence_description = forms.CharField(label=gettext_lazy("材料说明"), required=False, max_length=200)
 
-    def __init__(self, *args, criterion, stored, **kwargs):
+    def __init__(self, *args, criterion, stored, last_year=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.criterion = criterion
         self.stored = stored
         self.metrics = list(criterion.metrics.all())
         for metric in self.metrics:
-            self.fields[METRIC_PREFIX + metric.code] = forms.DecimalField(
+            field = self.fields[METRIC_PREFIX + metric.code] = forms.DecimalField(
                 label=f"{metric.label}（{metric.unit}）", required=False, min_value=Decimal("0"),
                 max_digits=14, decimal_places=2, widget=forms.NumberInput(attrs={"step": "any", "min": "0"}),
             )
+            previous = (last_year or {}).get(metric.code)
+            # Read by the template beside the input: "上年：1287 台".
+            field.last_year = f"{plain_number(previous)} {metric.unit}" if previous is not None else None
         self.fields["evidence_file"].help_text = _("允许 %(kinds)s，单个文件不超过 %(mb)d MB。") % {
             "kinds": allowed_label(), "mb": max_bytes() // 1048576,
         }

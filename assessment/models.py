@@ -224,6 +224,7 @@ class User(AbstractUser):
         District, models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("所属区"),
         help_text=_("区级账号只看本区；留空为市级账号，可看所有区。街镇填报员随所属街镇。"),
     )
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -266,6 +267,11 @@ class User(AbstractUser):
     def can_manage_rounds(self):
         """May create, open, close, publish, archive and void rounds: the same people who review."""
         return self.can_review
+
+    @property
+    def can_manage_accounts(self):
+        """May create and update accounts in bulk (导入账号): superusers and administrators."""
+        return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
 
     @property
     def fills_items(self):

@@ -26,6 +26,25 @@ PARENT_COLUMNS = (
     ("indicator__title", "二类指标"),
     ("indicator__points", "二类指标分值"),
 )
+# The criterion's own columns, in sheet order. Every header of the sheet is Chinese; `indicator_id` alone is
+# technical: never exported, it is added by `before_import` and hidden from the admin's column lists.
+OWN_COLUMNS = (
+    ("code", "考察点编号"),
+    ("title", "考察点"),
+    ("content", "评估内容"),
+    ("points", "考察点分值"),
+    ("units", "责任单位"),
+    ("deadline", "完成时间"),
+    ("deadline_is_span", "持续至完成时间"),
+    ("metrics", "指标数据项"),
+    ("rule", "自动评分规则"),
+    ("note", "录入说明"),
+    ("order", "排序"),
+)
+COLUMN = dict(PARENT_COLUMNS + OWN_COLUMNS)
+# Sheets exported before the headers were Chinese named these columns by field; they still import.
+LEGACY_HEADERS = {name: label for name, label in OWN_COLUMNS if name not in ("units", "deadline", "metrics", "rule")}
+SHEET_TITLE = "评估标准考察点"  # the xlsx sheet's name; tablib would call it "Tablib Dataset"
 UNIT_SEPARATOR = "、"
 
 
@@ -49,7 +68,7 @@ class CriterionResource(resources.ModelResource):
     indicator = fields.Field(attribute="indicator", column_name="indicator_id", widget=widgets.ForeignKeyWidget(Indicator))
     deadline = fields.Field(attribute="deadline", column_name="完成时间", widget=MonthWidget())
     rule = fields.Field(attribute="rule", column_name="自动评分规则", widget=JSONWidget())
-    note = fields.Field(attribute="note", column_name="note", widget=widgets.CharWidget(allow_blank=True))
+    note = fields.Field(attribute="note", column_name="录入说明", widget=widgets.CharWidget(allow_blank=True))
     units = fields.Field(column_name="责任单位")
     metrics = fields.Field(column_name="指标数据项")
 
@@ -62,12 +81,23 @@ class CriterionResource(resources.ModelResource):
         )
         export_order = ("code", "title", "content", "points")
         skip_unchanged = False
+        name = SHEET_TITLE  # how the admin's import and export pages name this resource
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         # Read-only: exported for a self-contained sheet, rebuilt by before_import.
         for attr, label in PARENT_COLUMNS:
             self.fields[attr] = fields.Field(attribute=attr, column_name=label, readonly=True)
+        for name, label in OWN_COLUMNS:
+            self.fields[name].column_name = label
+
+    def get_user_visible_fields(self):
+        return [field for field in super().get_user_visible_fields() if field.attribute != "indicator"]
+
+    def export(self, queryset=None, **kwargs):
+        dataset = super().export(queryset, **kwargs)
+        dataset.title = SHEET_TITLE
+        return dataset
 
     def get_export_queryset(self, request=None):
         return (
@@ -78,8 +108,7 @@ class CriterionResource(resources.ModelResource):
 
     def get_export_order(self):
         parents = tuple(attr for attr, _label in PARENT_COLUMNS)
-        own = ("code", "title", "content", "points", "units", "deadline", "deadline_is_span", "metrics", "rule", "note", "order")
-        return parents + own
+        return parents + tuple(name for name, _label in OWN_COLUMNS)
 
     def get_export_fields(self, selected_fields=None):
         return [self.fields[name] for name in self.get_export_order()]
@@ -92,6 +121,7 @@ class CriterionResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         """Check the whole sheet, then create the tree above the criteria."""
+        dataset.headers = [LEGACY_HEADERS.get(header, header) for header in dataset.headers]
         check_tree(_tree_from_rows(dataset.dict))
         indicator_ids = [_ensure_parents(row).id for row in dataset.dict]
         if "indicator_id" in dataset.headers:
@@ -102,11 +132,11 @@ class CriterionResource(resources.ModelResource):
         if kwargs.get("dry_run"):
             return
         instance.unit_links.all().delete()
-        for order, (name, level) in enumerate(_parse_units(row["责任单位"]), start=1):
+        for order, (name, level) in enumerate(_parse_units(row[COLUMN["units"]]), start=1):
             unit, _created = ResponsibleUnit.objects.get_or_create(name=name, defaults={"level": level})
             CriterionUnit.objects.create(criterion=instance, unit=unit, order=order)
         rubric = instance.indicator.section.rubric
-        instance.metrics.set([_ensure_metric(rubric, spec) for spec in json.loads(row["指标数据项"] or "[]")])
+        instance.metrics.set([_ensure_metric(rubric, spec) for spec in json.loads(row[COLUMN["metrics"]] or "[]")])
 
 
 def _metric_spec(metric):
@@ -145,7 +175,7 @@ def _tree_from_rows(rows):
         if i_key not in indicators:
             indicators[i_key] = {"code": i_key, "title": row["二类指标"], "points": row["二类指标分值"], "criteria": []}
             sections[s_key]["indicators"].append(indicators[i_key])
-        indicators[i_key]["criteria"].append({"code": row["code"], "points": row["points"]})
+        indicators[i_key]["criteria"].append({"code": row[COLUMN["code"]], "points": row[COLUMN["points"]]})
     return tree
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from assessment.models import CriterionUnit, Section, Submission, Transition
 from assessment.permissions import requires
+from assessment.result_status import any_provisional, provisional_note, status_label
 from assessment.scoping import (
     get_results_for_user,
     results_visible,
@@ -28,7 +29,9 @@ def results(request):
     sections = list(Section.objects.filter(rubric_id=round_.rubric_id))
     rows = visible_results(request.user, round_, round_results(round_))
     table = [(row, [row.sections.get(s.code) for s in sections]) for row in rows]
-    return render(request, "assessment/results.html", {"round": round_, "sections": sections, "table": table})
+    note = provisional_note() if any_provisional(rows) else None
+    return render(request, "assessment/results.html",
+                  {"round": round_, "sections": sections, "table": table, "provisional_note": note})
 
 
 @login_required
@@ -43,7 +46,9 @@ def town_results(request, town_id):
     result = town_result(round_, town.pk)
     for item in items:
         item.outcome = result.item(item.criterion_id)
-    return render(request, "assessment/town_results.html", {"round": round_, "town": town, "items": items, "result": result})
+    note = provisional_note() if result is not None and not result.final else None
+    return render(request, "assessment/town_results.html",
+                  {"round": round_, "town": town, "items": items, "result": result, "provisional_note": note})
 
 
 @requires("sees_all_towns")
@@ -52,11 +57,17 @@ def results_dashboard(request):
     round_ = round_for_request(request)
     if round_ is None:
         return render(request, "assessment/results_dashboard.html", {"round": None})
-    return render(request, "assessment/results_dashboard.html", {"round": round_, "chart_data": dashboard_data(round_)})
+    chart_data = dashboard_data(round_)
+    note = provisional_note() if any(not town["final"] for town in chart_data["towns"]) else None
+    return render(request, "assessment/results_dashboard.html",
+                  {"round": round_, "chart_data": chart_data, "provisional_note": note})
 
 
 def dashboard_data(round_):
-    """Plain numbers for the charts; Decimals become strings so nothing is rounded through float on the way."""
+    """Plain numbers for the charts; Decimals become strings so nothing is rounded through float on the way.
+
+    Each town's `final` says whether every item is scored; until then `status` reads "暂定（已评分 n/N）".
+    """
     sections = list(Section.objects.filter(rubric_id=round_.rubric_id))
     rows = round_results(round_)
     per_day = (
@@ -68,7 +79,8 @@ def dashboard_data(round_):
         "sections": [{"code": s.code, "title": s.title, "points": str(s.points)} for s in sections],
         "towns": [
             {"name": r.town_name, "total": str(r.total), "rank": r.rank, "passed": r.passed,
-             "sections": [str(r.sections.get(s.code, 0)) for s in sections]}
+             "sections": [str(r.sections.get(s.code, 0)) for s in sections],
+             "scored": r.scored, "item_count": len(r.items), "final": r.final, "status": status_label(r)}
             for r in rows
         ],
         "submitted_per_day": [{"day": p["day"].isoformat(), "count": p["n"]} for p in per_day],

@@ -1,13 +1,13 @@
-"""Read-side helpers for a round: a checklist's progress, a town's figures, who still owes input.
+"""Read-side helpers for a round: a checklist's progress, a town's figures and last round's, who still owes input.
 
 Which round a user sees is `assessment.scoping`'s job; deadlines and points are the engine's (`scoring.loader`).
 """
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Subquery, Sum
 
-from assessment.models import Figure, Submission
+from assessment.models import Figure, Round, Submission
 
 
 def progress(submissions):
@@ -29,6 +29,43 @@ def stored_figures(round_id, town_id):
     """A town's figures in a round: metric code → Decimal."""
     rows = Figure.objects.filter(round_id=round_id, town_id=town_id).values_list("metric__code", "value")
     return dict(rows)
+
+
+# Rounds that never ran, or were struck out, are no town's "last year".
+NOT_PREVIOUS = (Round.State.VOIDED, Round.State.PREPARING)
+
+
+def _earlier_rounds(round_):
+    return (
+        Round.objects.filter(district_id=round_.district_id, rubric_id=round_.rubric_id, opens_on__lt=round_.opens_on)
+        .exclude(state__in=NOT_PREVIOUS)
+        .order_by("-opens_on", "-id")
+    )
+
+
+def previous_round(round_):
+    """The latest round of the same district and rubric opened before this one (not 筹备 or 作废); None if none."""
+    return _earlier_rounds(round_).first()
+
+
+def previous_figures(round_, town_id):
+    """A town's figures in the previous round (`previous_round`): metric code → Decimal; empty if none. One query."""
+    previous = Subquery(_earlier_rounds(round_).values("id")[:1])
+    return dict(Figure.objects.filter(round_id=previous, town_id=town_id).values_list("metric__code", "value"))
+
+
+def last_year_values(previous, metric_codes, baselines):
+    """Per metric code, the value last round's figures give it this round.
+
+    `previous` are the town's figures of the previous round; `baselines` maps a baseline metric
+    (e.g. 上一年度可防性案件数) to the figure it is the baseline of, whose last-round value it takes.
+    """
+    values = {}
+    for code in metric_codes:
+        value = previous.get(baselines.get(code, code))
+        if value is not None:
+            values[code] = value
+    return values
 
 
 def unit_input(submission):

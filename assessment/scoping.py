@@ -51,6 +51,13 @@ def rounds_for_user(user):
     return rounds
 
 
+def managed_rounds(user):
+    """Rounds a round manager may act on: every round of their district, voided ones included."""
+    if not (user.is_authenticated and user.can_manage_rounds):
+        return Round.objects.none()
+    return Round.objects.filter(district_id=user.district_id) if user.district_id else Round.objects.all()
+
+
 def _working_states(user):
     """The states of a round in which this user has work now."""
     if user.fills_items:

@@ -1,12 +1,20 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from assessment import api, export_views, result_views, review_views, views
+from assessment import account_views, api, export_views, result_views, review_views, round_views, setup_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("standard/", views.standard, name="standard"),
+    path("rounds/", round_views.round_list, name="round-list"),
+    path("rounds/switch/", round_views.round_switch, name="round-switch"),
+    path("rounds/new/", round_views.round_new, name="round-new"),
+    path("rounds/<int:pk>/", round_views.round_detail, name="round-detail"),
+    path("rounds/<int:pk>/state/", round_views.round_change_state, name="round-state"),
+    path("rounds/<int:pk>/delete/", round_views.round_delete, name="round-delete"),
     path("standard/export/", export_views.standard_export, name="standard-export"),
+    path("rounds/setup-check/", setup_views.setup_check_page, name="setup-check"),
+    path("accounts/import/", account_views.accounts_import, name="accounts-import"),
     path("items/", views.dashboard, name="dashboard"),
     path("items/<int:pk>/", views.submission_detail, name="submission"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),

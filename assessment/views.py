@@ -14,7 +14,7 @@ from assessment.api import rubric_tree_queryset
 from assessment.forms import METRIC_PREFIX, SubmissionForm, plain_number
 from assessment.models import CriterionUnit, Submission, Town
 from assessment.paging import query_without_page
-from assessment.rounds import progress, stored_figures, unit_input
+from assessment.rounds import last_year_values, previous_figures, progress, stored_figures, unit_input
 from assessment.scoping import (
     get_evidence_for_user,
     get_submission_for_user,
@@ -23,6 +23,7 @@ from assessment.scoping import (
     submissions_for_user,
 )
 from assessment.timeline import build_timeline
+from scoring.engine import rule_from_dict
 from scoring.loader import outcome_for, outcomes_for
 
 INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
@@ -90,21 +91,48 @@ def _ordered_items(items):
 def submission_detail(request, pk):
     submission = get_submission_for_user(request.user, pk)
     stored = stored_figures(submission.round_id, submission.town_id)
-    form_kwargs = {"criterion": submission.criterion, "stored": stored}
+    baselines = _baselines(submission.criterion)
+    last_year = _last_year(submission, baselines)
+    form_kwargs = {"criterion": submission.criterion, "stored": stored, "last_year": last_year}
     if request.method == "POST":
         form = SubmissionForm(request.POST, request.FILES, **form_kwargs)
         response = _handle_post(request, submission, form)
         if response is not None:
             return response
     else:
-        form = SubmissionForm(initial=_initial(submission, stored), **form_kwargs)
+        # ?copy=previous: last round's figures as the form's values, saved only when the user saves.
+        copy = (request.GET.get("copy") == "previous" and bool(last_year)
+                and services.edit_refusal(submission, request.user) is None)
+        if copy:
+            messages.info(request, _("已填入上年数据，请核对后保存。"))
+        form = SubmissionForm(initial=_initial(submission, stored, last_year, baselines, copy=copy), **form_kwargs)
     return _render_detail(request, submission, form)
 
 
-def _initial(submission, stored):
+def _baselines(criterion):
+    """Baseline metric → the figure it is the baseline of, in the criterion's rule (3.3: last year's cases)."""
+    try:
+        rule = rule_from_dict(criterion.rule)
+    except ValueError:  # a rule broken in the admin stops automatic scoring, not the town's page
+        return {}
+    return rule.baselines if rule else {}
+
+
+def _last_year(submission, baselines):
+    """Last round's value of each figure the item asks for, one query; none if it asks for no figures."""
+    codes = [metric.code for metric in submission.criterion.metrics.all()]
+    if not codes:
+        return {}
+    return last_year_values(previous_figures(submission.round, submission.town_id), codes, baselines)
+
+
+def _initial(submission, stored, last_year, baselines, copy=False):
+    """The saved answer; with `copy` last round's figures instead; a baseline not yet saved is last round's figure."""
     initial = {"narrative": submission.narrative, "completed_on": submission.completed_on, "version": submission.version}
     for metric in submission.criterion.metrics.all():
         value = stored.get(metric.code)
+        if (copy or (value is None and metric.code in baselines)) and metric.code in last_year:
+            value = last_year[metric.code]
         # 1287 rather than 1287.00: counts read as whole numbers.
         initial[METRIC_PREFIX + metric.code] = plain_number(value) if value is not None else None
     return initial
@@ -171,6 +199,7 @@ def _render_detail(request, submission, form):
         "form": form,
         "refusal": refusal,
         "editable": refusal is None,
+        "copy_previous": refusal is None and any(field.field.last_year for field in form.metric_fields()),
         "evidence": list(submission.evidence.select_related("uploaded_by")),
         "timeline": build_timeline(submission),
         "outcome": outcome,

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from assessment.models import Criterion, CriterionUnit, Review, Submission
+from assessment.result_status import any_provisional, provisional_note, status_label
 from scoring.loader import deadlines_of, round_results
 
 SCORE_FORMAT = "0.0"
@@ -28,6 +29,8 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_CELL_TEXT = 32767  # Excel refuses to open a file with a longer cell
 TITLE_ROW, HEADER_ROW = 1, 2
 SUMMARY_HEADER_ROW = 3
+PAGE_FOOTER = "第 &P 页，共 &N 页"  # &P and &N: Excel's page number and page count
+SIGNATURE_BLANK = "________"
 
 STANDARD_COLUMNS = (
     ("一类指标", 12), ("二类指标", 16), ("考察点", 16), ("评估内容", 50), ("责任单位", 16),
@@ -83,7 +86,7 @@ def build_round_workbook(round_, *, town=None, as_of=None, progress=None):
         outcomes = _outcomes(by_town.get(each, {}), by_result[each.pk])
         sheet = workbook.create_sheet(_sheet_title(each.name))
         _write_standard_table(sheet, f"{each.name} · {round_.name}", criteria, deadlines, outcomes,
-                              totals.get(each.pk, Decimal("0.0")))
+                              totals.get(each.pk, Decimal("0.0")), status_label(by_result[each.pk]))
         if progress:
             progress(done, len(towns))
     _write_detail(workbook.create_sheet("明细"), _review_history(round_, town))
@@ -217,6 +220,7 @@ def _setup_sheet(sheet, columns, header_row):
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = PAGE_FOOTER
 
 
 def _sheet_title(name):
@@ -244,7 +248,9 @@ def _deadline_text(deadline, is_span):
 def _write_summary(sheet, round_, results, criteria):
     sheet.title = "汇总"
     sections = list({c.indicator.section_id: c.indicator.section for c in criteria}.values())
-    columns = [("排名", 6), ("街镇", 12), *((f"{s.code}.{s.title}（{_points_text(s.points)}分）", 14) for s in sections),
+    # 状态 stands before the sections, so 总分 keeps its place third from the end.
+    columns = [("排名", 6), ("街镇", 12), ("状态", 18),
+               *((f"{s.code}.{s.title}（{_points_text(s.points)}分）", 14) for s in sections),
                ("总分", 8), ("达标", 8), ("逾期项", 8)]
     _title(sheet, f"{round_.name} 评估结果汇总", len(columns))
     exported = _today()
@@ -254,18 +260,35 @@ def _write_summary(sheet, round_, results, criteria):
     _header(sheet, SUMMARY_HEADER_ROW, [label for label, _width in columns])
     for row, result in enumerate(results, start=SUMMARY_HEADER_ROW + 1):
         passed = {True: "达标", False: "未达标", None: "—"}[result.passed]
-        values = [result.rank, result.town_name, *(result.sections.get(s.code, Decimal("0.0")) for s in sections),
-                  result.total, passed, result.overdue]
+        values = [result.rank, result.town_name, status_label(result),
+                  *(result.sections.get(s.code, Decimal("0.0")) for s in sections), result.total, passed, result.overdue]
         for column, value in enumerate(values, start=1):
             _table_cell(sheet, row, column, value, LEFT if column == 2 else CENTER)
+    _summary_footer(sheet, SUMMARY_HEADER_ROW + len(results) + 2, len(columns), round_, exported,
+                    any_provisional(results))
     _setup_sheet(sheet, columns, SUMMARY_HEADER_ROW)
 
 
-def _write_standard_table(sheet, title, criteria, deadlines, outcomes=None, total=None):
+def _summary_footer(sheet, first_row, width, round_, made_on, provisional):
+    """Below the table, after a blank row: the 暂定 note if any total is provisional, then who made the
+    table, when, and a line for the 审核人 to sign; each line merged across the table."""
+    lines = [f"注：{provisional_note()}"] if provisional else []
+    lines += [
+        f"制表单位：{round_.district.name}视频办",
+        f"制表日期：{made_on.year}年{made_on.month}月{made_on.day}日",
+        f"审核人：{SIGNATURE_BLANK}",
+    ]
+    for row, text in enumerate(lines, start=first_row):
+        _put(sheet, row, 1, text).alignment = Alignment(horizontal="left", vertical="center")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+
+
+def _write_standard_table(sheet, title, criteria, deadlines, outcomes=None, total=None, status=None):
     """附件1's table: one row per criterion, sections and indicators merged down, a totals row.
 
     Without `outcomes` it is the blank form (得分 and 评语 left empty); with them,
-    a town's sheet with its points, comments and 完成情况, and `total` as 总分.
+    a town's sheet with its points, comments and 完成情况, `total` as 总分 and
+    `status` (暂定 or 正式) beside it.
     """
     columns = STANDARD_COLUMNS if outcomes is None else TOWN_COLUMNS
     _title(sheet, title, len(columns))
@@ -279,7 +302,8 @@ def _write_standard_table(sheet, title, criteria, deadlines, outcomes=None, tota
                 lambda s: f"{s.code}.{s.title}\n（{_points_text(s.points)}分）")
     _merge_runs(sheet, criteria, first, 2, lambda c: c.indicator,
                 lambda i: f"{i.code}{i.title}\n（{_points_text(i.points)}分）")
-    _totals_row(sheet, first + len(criteria), len(columns), sum((c.points for c in criteria), Decimal("0")), total)
+    _totals_row(sheet, first + len(criteria), len(columns), sum((c.points for c in criteria), Decimal("0")), total,
+                status)
     _setup_sheet(sheet, columns, HEADER_ROW)
 
 
@@ -306,13 +330,15 @@ def _merge_runs(sheet, criteria, first_row, column, node_of, label_of):
         row += size
 
 
-def _totals_row(sheet, row, width, points, total):
+def _totals_row(sheet, row, width, points, total, status=None):
     for column in range(1, width + 1):
         _table_cell(sheet, row, column, None, CENTER)
     _table_cell(sheet, row, 1, "总分", CENTER).font = Font(bold=True)
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=TOTALS_LABEL_SPAN)
     _table_cell(sheet, row, TOTALS_LABEL_SPAN + 1, points, CENTER)
     _table_cell(sheet, row, TOTALS_LABEL_SPAN + 2, total, CENTER)
+    if status is not None:
+        _table_cell(sheet, row, TOTALS_LABEL_SPAN + 3, status, CENTER)
 
 
 def _write_detail(sheet, records):

@@ -63,14 +63,21 @@ class PartKind(enum.StrEnum):
     RATIO_AT_MOST = "ratio_at_most"
     VALUE_AT_MOST = "value_at_most"
     VALUE_AT_LEAST = "value_at_least"
+    # The figure has fallen from its baseline by at least ``threshold`` of the baseline (0.10 = 10%).
+    DECREASE_AT_LEAST = "decrease_at_least"
 
     @property
     def is_ratio(self) -> bool:
         return self in (PartKind.RATIO_AT_LEAST, PartKind.RATIO_AT_MOST)
 
     @property
+    def is_change(self) -> bool:
+        """Compares a figure with its baseline (e.g. last year's count)."""
+        return self is PartKind.DECREASE_AT_LEAST
+
+    @property
     def is_lower_bound(self) -> bool:
-        return self in (PartKind.RATIO_AT_LEAST, PartKind.VALUE_AT_LEAST)
+        return self in (PartKind.RATIO_AT_LEAST, PartKind.VALUE_AT_LEAST, PartKind.DECREASE_AT_LEAST)
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,9 @@ class Part:
 
     Invariants (enforced by ``rule_from_dict``): ratio kinds have
     ``numerator`` and ``denominator`` and no ``figure``; value kinds have
-    ``figure`` only; exactly one of ``threshold`` / ``stages`` is set, and
-    ``stages`` are in strictly increasing month order.
+    ``figure`` only; change kinds have ``figure`` and ``baseline``; exactly one
+    of ``threshold`` / ``stages`` is set, and ``stages`` are in strictly
+    increasing month order.
     """
 
     kind: PartKind
@@ -99,10 +107,14 @@ class Part:
     numerator: str | None = None
     denominator: str | None = None
     figure: str | None = None
+    baseline: str | None = None
 
     @property
     def metrics(self) -> tuple[str, ...]:
-        codes = (self.numerator, self.denominator) if self.kind.is_ratio else (self.figure,)
+        if self.kind.is_ratio:
+            codes = (self.numerator, self.denominator)
+        else:
+            codes = (self.figure, self.baseline) if self.kind.is_change else (self.figure,)
         return tuple(code for code in codes if code is not None)
 
     def threshold_on(self, as_of: datetime.date) -> Decimal:
@@ -127,9 +139,19 @@ class Rule:
     def metrics(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(code for part in self.parts for code in part.metrics))
 
+    @property
+    def baselines(self) -> dict[str, str]:
+        """Baseline metric code → the figure it is the baseline of, for the change parts."""
+        return {part.baseline: part.figure for part in self.parts if part.kind.is_change}
+
 
 _COMMON_KEYS = {"kind", "label", "strict", "threshold", "stages"}
-_KEYS_BY_SHAPE = {True: _COMMON_KEYS | {"numerator", "denominator"}, False: _COMMON_KEYS | {"figure"}}
+
+
+def _allowed_keys(kind: PartKind) -> set[str]:
+    if kind.is_ratio:
+        return _COMMON_KEYS | {"numerator", "denominator"}
+    return _COMMON_KEYS | ({"figure", "baseline"} if kind.is_change else {"figure"})
 
 
 def rule_from_dict(data: Mapping | None) -> Rule | None:
@@ -156,7 +178,7 @@ def _part_from_dict(index: int, data: object) -> Part:
         kind = PartKind(data.get("kind"))
     except ValueError:
         raise ValueError(f"{where}的类型“{data.get('kind')}”无效") from None
-    unknown = set(data) - _KEYS_BY_SHAPE[kind.is_ratio]
+    unknown = set(data) - _allowed_keys(kind)
     if unknown:
         raise ValueError(f"{where}含有无法识别的字段：{'、'.join(sorted(unknown))}")
     if not isinstance(data.get("strict"), bool):
@@ -171,6 +193,7 @@ def _part_from_dict(index: int, data: object) -> Part:
         numerator=_text(where, data, "numerator") if kind.is_ratio else None,
         denominator=_text(where, data, "denominator") if kind.is_ratio else None,
         figure=None if kind.is_ratio else _text(where, data, "figure"),
+        baseline=_text(where, data, "baseline") if kind.is_change else None,
     )
 
 
@@ -258,7 +281,7 @@ def propose(
 
     Partial fulfilment: proposed = points × (parts met / parts), rounded DOWN
     to one decimal, so a proposal never exceeds what the parts met justify.
-    If any part cannot be measured (missing figure, denominator ≤ 0) there is
+    If any part cannot be measured (missing figure, denominator or baseline ≤ 0) there is
     no proposal (``points is None``). ``metric_labels`` only makes the
     explanation readable; it falls back to the metric codes.
     """
@@ -280,6 +303,8 @@ def _evaluate(part: Part, figures: Mapping[str, Decimal | None], as_of: datetime
     missing = tuple(code for code, value in values.items() if value is None)
     if missing:
         return PartResult(part, None, threshold, None, missing=missing)
+    if part.kind.is_change:
+        return _evaluate_change(part, values[part.figure], values[part.baseline], threshold)
     if not part.kind.is_ratio:
         value = values[part.figure]
         return PartResult(part, value, threshold, _compare(part, value, threshold))
@@ -289,6 +314,18 @@ def _evaluate(part: Part, figures: Mapping[str, Decimal | None], as_of: datetime
     # Compare numerator with threshold × denominator: exact, unlike the rounded quotient.
     met = _compare(part, numerator, threshold * denominator)
     return PartResult(part, numerator / denominator, threshold, met)
+
+
+def _evaluate_change(part: Part, current: Decimal, baseline: Decimal, threshold: Decimal) -> PartResult:
+    """The value is the decrease as a share of the baseline (negative for an increase).
+
+    A baseline of 0 (or less) has no share to fall by: the part cannot be measured.
+    """
+    if baseline <= 0:
+        return PartResult(part, None, threshold, None, zero_denominator=True)
+    # Compare the fall with threshold × baseline: exact, unlike the rounded quotient.
+    met = _compare(part, baseline - current, threshold * baseline)
+    return PartResult(part, (baseline - current) / baseline, threshold, met)
 
 
 def _figure(figures: Mapping[str, Decimal | None], code: str) -> Decimal | None:
@@ -310,6 +347,9 @@ def _explain_unmeasurable(results: tuple[PartResult, ...], names: Mapping[str, s
         if result.missing:
             missing = "、".join(f"“{names.get(code, code)}”" for code in result.missing)
             lines.append(f"{result.part.label}：缺少{missing}")
+        elif result.zero_denominator and result.part.kind.is_change:
+            base = names.get(result.part.baseline, result.part.baseline)
+            lines.append(f"{result.part.label}：“{base}”为0，无法计算降幅")
         elif result.zero_denominator:
             base = names.get(result.part.denominator, result.part.denominator)
             lines.append(f"{result.part.label}：“{base}”为0，无法计算比例")
@@ -325,8 +365,18 @@ def _describe(result: PartResult) -> str:
         (False, False): "不超过",
     }[(part.kind.is_lower_bound, part.strict)]
     verdict = "达到" if result.met else "未达到"
+    if part.kind.is_change:
+        return f"{verdict}：{part.label}（{_change_text(result.value)}，要求降幅{relation}{_plain(result.threshold * 100)}%）"
     shown = _shown(result.value, result.threshold, part)
     return f"{verdict}：{part.label}（实测{shown[0]}，要求{relation}{shown[1]}）"
+
+
+def _change_text(decrease: Decimal) -> str:
+    if decrease > 0:
+        return f"实测下降{_plain(decrease * 100)}%"
+    if decrease < 0:
+        return f"实测上升{_plain(-decrease * 100)}%"
+    return "实测持平"
 
 
 def _shown(value: Decimal, threshold: Decimal, part: Part) -> tuple[str, str]:

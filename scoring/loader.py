@@ -13,6 +13,7 @@ from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
 from assessment.models import Figure, Metric, Round, RoundDeadline, Submission
+from assessment.rounds import last_year_values, previous_figures
 from scoring import engine
 
 
@@ -124,13 +125,21 @@ def _outcome(submission, overrides, as_of):
 
 
 def propose_for(submission, as_of=None):
-    """The engine's proposal for a submission from its town's figures; None if the criterion has no rule."""
+    """The engine's proposal for a submission from its town's figures; None if the criterion has no rule.
+
+    Staged targets are read at the round's own date (`Round.staging_date`), not today's, unless `as_of` is
+    given. A baseline the town has not reported this round (上一年度可防性案件数) is last round's figure.
+    """
     rule = engine.rule_from_dict(submission.criterion.rule)
     if rule is None:
         return None
+    round_ = submission.round
     figures = dict(
-        Figure.objects.filter(round_id=submission.round_id, town_id=submission.town_id, metric__code__in=rule.metrics)
+        Figure.objects.filter(round_id=round_.pk, town_id=submission.town_id, metric__code__in=rule.metrics)
         .values_list("metric__code", "value")
     )
-    labels = dict(Metric.objects.filter(rubric_id=submission.round.rubric_id, code__in=rule.metrics).values_list("code", "label"))
-    return engine.propose(rule, submission.criterion.points, figures, as_of or _today(), metric_labels=labels)
+    missing = {code: source for code, source in rule.baselines.items() if figures.get(code) is None}
+    if missing:
+        figures |= last_year_values(previous_figures(round_, submission.town_id), missing, missing)
+    labels = dict(Metric.objects.filter(rubric_id=round_.rubric_id, code__in=rule.metrics).values_list("code", "label"))
+    return engine.propose(rule, submission.criterion.points, figures, as_of or round_.staging_date, metric_labels=labels)

@@ -15,17 +15,32 @@
   }
 
   var passMark = data.pass_mark === null ? null : Number(data.pass_mark);
+  // A town's total stays 暂定 (provisional) until every item is scored: said in the tooltip and the bar label,
+  // and its bar drawn paler.
+  var encode = echarts.format.encodeHTML;
   draw("chart-totals", {
-    tooltip: { trigger: "axis" },
+    tooltip: {
+      trigger: "axis",
+      formatter: function (params) {
+        var p = params[0];
+        return encode(p.name) + "<br>总分 " + encode(p.data.total) + " 分<br>" + encode(p.data.status);
+      }
+    },
     grid: { left: 50, right: 30, bottom: 60 },
     xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: 30 } },
     yAxis: { type: "value", max: 100, name: "分" },
     series: [{
       name: "总分", type: "bar",
       data: data.towns.map(function (t) {
-        return { value: Number(t.total), itemStyle: { color: t.passed === false ? "#b3261e" : "#1f4e8c" } };
+        return {
+          value: Number(t.total), total: t.total, status: t.status, final: t.final,
+          itemStyle: { color: t.passed === false ? "#b3261e" : "#1f4e8c", opacity: t.final ? 1 : 0.55 }
+        };
       }),
-      label: { show: true, position: "top" },
+      label: {
+        show: true, position: "top",
+        formatter: function (p) { return p.data.final ? p.data.total : p.data.total + "\n暂定"; }
+      },
       markLine: passMark === null ? undefined : {
         symbol: "none", lineStyle: { color: "#a66300", type: "dashed" },
         label: { formatter: "达标线 " + data.pass_mark },

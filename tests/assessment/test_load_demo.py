@@ -34,7 +34,7 @@ def test_load_demo_twice_changes_nothing(db, settings, capsys):
     call_command("load_demo", password="first-pass-1")
     call_command("load_demo", password="second-pass-2")
     assert User.objects.count() == 7 + 9  # demo logins, plus an author without login for each other town
-    assert Round.objects.count() == 1
+    assert Round.objects.count() == 2
     assert User.objects.get(username="official1").check_password("first-pass-1")
     assert capsys.readouterr().out.splitlines()[-1] == "演示账号已存在，未作任何修改。"
 
@@ -49,9 +49,21 @@ def test_load_demo_generates_and_prints_password(db, settings, capsys):
 def test_load_demo_round_has_every_state_in_every_town(db, settings):
     settings.DEBUG = True
     call_command("load_demo", password="demo-pass-1")
-    round_ = Round.objects.get()
+    round_ = Round.objects.get(state=Round.State.OPEN)
     assert round_.submissions.count() == 11 * 41
     for town_id in round_.submissions.values_list("town_id", flat=True).distinct():
         states = set(Submission.objects.filter(round=round_, town_id=town_id).values_list("status", flat=True))
         assert {"draft", "submitted"} <= states
     assert round_.submissions.filter(status="returned").exclude(return_reason="").exists()
+
+
+def test_load_demo_has_last_years_round_published_and_archived(db, settings):
+    settings.DEBUG = True
+    call_command("load_demo", password="demo-pass-1")
+    last, current = Round.objects.order_by("opens_on")
+    assert (last.state, current.state) == (Round.State.ARCHIVED, Round.State.OPEN)
+    assert last.opens_on.year == current.opens_on.year - 1 or last.closes_on < current.opens_on
+    assert list(last.transitions.values_list("to_state", flat=True)) == ["open", "reviewing", "published", "archived"]
+    scored = last.submissions.filter(status="scored").count()
+    assert scored > 11 * 41 * 0.8
+    assert last.figures.count() > 0

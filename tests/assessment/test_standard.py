@@ -71,7 +71,8 @@ def test_criterion_content_is_transcribed_in_full(criteria):
 def test_thresholds_are_data_on_the_criterion(criteria):
     with_rules = {code for code, c in criteria.items() if c.rule}
     assert with_rules == {
-        "1.4.2", "2.3④", "2.3⑤", "2.3⑥", "2.4④", "2.5③", "2.6.1", "2.7①", "2.7②", "2.7③", "3.4.1", "4.1.1", "5.3.1"
+        "1.4.2", "2.3④", "2.3⑤", "2.3⑥", "2.4④", "2.5③", "2.6.1", "2.7①", "2.7②", "2.7③", "3.3.1", "3.4.1", "4.1.1",
+        "5.3.1",
     }
     assert [m.code for m in criteria["2.3④"].metrics.all()] == ["cameras_total", "cameras_gov"]
 

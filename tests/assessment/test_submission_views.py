@@ -226,10 +226,29 @@ def test_dashboard_progress_counts_submitted(client_a, item, official_a):
 def test_dashboard_query_count_constant(client, reviewer, open_round, django_assert_num_queries, towns_in_district):
     add_towns(open_round, towns_in_district - 11)
     client.force_login(reviewer)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("dashboard"))
     assert response.content.decode().count("data-item=") == min(towns_in_district * 41, 500)
 
+
+
+@pytest.mark.parametrize("earlier_rounds", [0, 1, 3])
+@pytest.mark.parametrize("params", [{}, {"copy": "previous"}], ids=["plain", "copy_previous"])
+def test_item_page_query_count_constant(client, official_a, item, town_a, django_assert_num_queries, earlier_rounds, params):
+    """Last year's figures (上年, 沿用上年数据) cost one query, however many rounds and figures came before."""
+    from assessment.models import Metric, Round
+
+    for year in range(2025 - earlier_rounds + 1, 2026):
+        earlier = Round.objects.create(
+            rubric=item.round.rubric, district=item.round.district, name=f"{year}年度", state=Round.State.PUBLISHED,
+            opens_on=datetime.date(year, 1, 1), closes_on=datetime.date(year, 12, 31),
+        )
+        Figure.objects.bulk_create(Figure(round=earlier, town=town_a, metric=metric, value=Decimal("5"))
+                                   for metric in Metric.objects.filter(rubric=item.round.rubric))
+    client.force_login(official_a)
+    with django_assert_num_queries(19):
+        page = client.get(reverse("submission", args=[item.pk]), params).content.decode()
+    assert ("上年：5 台" in page) == bool(earlier_rounds)
 
 def test_dashboard_status_filter_and_paging(client, reviewer, open_round, official_a, item):
     services.add_evidence(item, user=official_a, upload=upload(), description="报告")

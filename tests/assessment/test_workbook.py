@@ -81,36 +81,37 @@ def test_round_workbook_sheet_names_summary_towns_detail(scored):
 
 def test_summary_rows_equal_round_results(scored):
     sheet = _read(build_round_workbook(scored, as_of=AS_OF))["汇总"]
-    rows = [list(row) for row in sheet.iter_rows(min_row=4, values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(min_row=4, max_row=14, values_only=True)]
     expected = [
-        [r.rank, r.town_name, *(float(r.sections[code]) for code in "123456"), float(r.total),
-         "达标" if r.passed else "未达标", r.overdue]
+        [r.rank, r.town_name, f"暂定（已评分 {r.scored}/41）", *(float(r.sections[code]) for code in "123456"),
+         float(r.total), "达标" if r.passed else "未达标", r.overdue]
         for r in round_results(scored, AS_OF)
     ]
     assert rows == expected
-    assert [row[:2] + [row[8]] for row in rows[:2]] == [[1, "龙池街道", 12.0], [2, "雄州街道", 4.0]]
+    assert [row[:3] + [row[9]] for row in rows[:2]] == [[1, "龙池街道", "暂定（已评分 1/41）", 12.0],
+                                                        [2, "雄州街道", "暂定（已评分 2/41）", 4.0]]
 
 
 def test_summary_title_date_pass_mark_and_header(scored):
     sheet = _read(build_round_workbook(scored, as_of=AS_OF))["汇总"]
     today = timezone.localdate()
-    assert (sheet["A1"].value, sheet["A2"].value, sheet["I2"].value) == (
+    assert (sheet["A1"].value, sheet["A2"].value, sheet["J2"].value) == (
         "2026年度达标评估 评估结果汇总", f"导出日期：{today.year}年{today.month}月{today.day}日", "达标线：80分",
     )
     assert [cell.value for cell in sheet[3]] == [
-        "排名", "街镇", "1.领导重视（15分）", "2.科学建设（20分）", "3.强化应用（20分）", "4.队伍建设（10分）",
+        "排名", "街镇", "状态", "1.领导重视（15分）", "2.科学建设（20分）", "3.强化应用（20分）", "4.队伍建设（10分）",
         "5.健全机制（20分）", "6.改革创新（15分）", "总分", "达标", "逾期项",
     ]
-    assert "A1:K1" in {str(r) for r in sheet.merged_cells.ranges}
-    assert (sheet["C4"].number_format, sheet["I4"].number_format, sheet["A4"].data_type) == ("0.0", "0.0", "n")
+    assert "A1:L1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert (sheet["D4"].number_format, sheet["J4"].number_format, sheet["A4"].data_type) == ("0.0", "0.0", "n")
 
 
 def test_summary_without_pass_mark_shows_dash(scored):
     scored.pass_mark = None
     scored.save()
     sheet = _read(build_round_workbook(scored, as_of=AS_OF))["汇总"]
-    assert sheet["I2"].value == "达标线：未设定"
-    assert {row[0].value for row in sheet.iter_rows(min_row=4, min_col=10, max_col=10)} == {"—"}
+    assert sheet["J2"].value == "达标线：未设定"
+    assert {row[0].value for row in sheet.iter_rows(min_row=4, max_row=14, min_col=11, max_col=11)} == {"—"}
 
 
 # --------------------------------------------------------------------------- town sheets
@@ -262,13 +263,14 @@ def test_town_workbook_contains_only_that_town(scored, town_a):
     texts = {str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row if cell.value is not None}
     assert book.sheetnames == ["汇总", town_a.name, "明细"]
     assert [name for name in others if any(name in text for text in texts)] == []
-    assert [row[1] for row in book["汇总"].iter_rows(min_row=4, values_only=True)] == [town_a.name]
+    assert [row[1] for row in book["汇总"].iter_rows(min_row=4, max_row=4, values_only=True)] == [town_a.name]
+    assert book["汇总"]["B5"].value is None
     assert {row[0] for row in book["明细"].iter_rows(min_row=2, values_only=True)} == {town_a.name}
 
 
 def test_town_workbook_keeps_rank_among_all_towns(scored, town_a):
     sheet = _read(build_round_workbook(scored, town=town_a, as_of=AS_OF))["汇总"]
-    assert [sheet["A4"].value, sheet["B4"].value, sheet["I4"].value] == [2, town_a.name, 4.0]
+    assert [sheet["A4"].value, sheet["B4"].value, sheet["J4"].value] == [2, town_a.name, 4.0]
 
 
 # --------------------------------------------------------------------------- progress and queries

@@ -349,7 +349,8 @@ def test_rule_from_dict_loads_every_fixture_rule():
     loaded = {code: rule_from_dict(data["rule"]) for code, (_, data) in FIXTURE_CRITERIA.items()}
     automatic = sorted(code for code, rule in loaded.items() if rule is not None)
     assert automatic == sorted(
-        ["1.4.2", "2.3④", "2.3⑤", "2.3⑥", "2.4④", "2.5③", "2.6.1", "2.7①", "2.7②", "2.7③", "3.4.1", "4.1.1", "5.3.1"]
+        ["1.4.2", "2.3④", "2.3⑤", "2.3⑥", "2.4④", "2.5③", "2.6.1", "2.7①", "2.7②", "2.7③", "3.3.1", "3.4.1", "4.1.1",
+         "5.3.1"]
     )
 
 
@@ -741,6 +742,98 @@ def test_propose_points_stay_between_zero_and_max_in_tenths(code, data):
     if proposal.points is not None:
         assert Decimal(0) <= proposal.points <= Decimal(data_rule["points"])
         assert proposal.points == proposal.points.quantize(Decimal("0.1"))
+
+
+# --------------------------------------------------------------------------- decrease against a baseline (3.3)
+
+
+@pytest.mark.parametrize(
+    "current, baseline, expected",
+    [
+        ("99", "100", ("5.0", (True,))),
+        ("100", "100", ("0.0", (False,))),
+        ("101", "100", ("0.0", (False,))),
+        ("0", "1", ("5.0", (True,))),
+        ("0", "0", (None, (None,))),
+        ("3", "0", (None, (None,))),
+    ],
+    ids=["one_fewer", "edge_unchanged", "one_more", "down_to_zero", "zero_baseline_zero", "zero_baseline_rise"],
+)
+def test_preventable_cases_3_3_1_any_decrease_on_last_year_earns_full_points(current, baseline, expected):
+    figures = {"cases_preventable": current, "cases_preventable_baseline": baseline}
+    points = None if expected[0] is None else Decimal(expected[0])
+    assert _outcome("3.3.1", figures) == (points, expected[1])
+
+
+def test_preventable_cases_3_3_1_explains_the_change():
+    def explanation(current):
+        return _propose("3.3.1", {"cases_preventable": current, "cases_preventable_baseline": "80"}).explanation
+
+    assert "达到：辖区可防性案件数较上一年度下降（实测下降12.5%，要求降幅超过0%）" in explanation("70")
+    assert "未达到：辖区可防性案件数较上一年度下降（实测持平，要求降幅超过0%）" in explanation("80")
+    assert "未达到：辖区可防性案件数较上一年度下降（实测上升25%，要求降幅超过0%）" in explanation("100")
+
+
+def test_preventable_cases_3_3_1_without_a_usable_baseline_is_not_scored():
+    missing = _propose("3.3.1", {"cases_preventable": "5"})
+    zero = _propose("3.3.1", {"cases_preventable": "5", "cases_preventable_baseline": "0"})
+    assert (missing.points, zero.points) == (None, None)
+    assert "辖区可防性案件数较上一年度下降：缺少“上一年度可防性案件数”" in missing.explanation
+    assert "辖区可防性案件数较上一年度下降：“上一年度可防性案件数”为0，无法计算降幅" in zero.explanation
+
+
+def _decrease_rule(threshold, strict):
+    return rule_from_dict({"parts": [{
+        "kind": "decrease_at_least", "label": "下降", "figure": "now", "baseline": "before",
+        "threshold": threshold, "strict": strict,
+    }]})
+
+
+@pytest.mark.parametrize(
+    "now, strict, met",
+    [("2.7", False, True), ("2.7", True, False), ("2.71", False, False), ("2.69", True, True)],
+    ids=["edge_reaches", "edge_strict", "just_short", "just_over_strict"],
+)
+def test_decrease_at_least_compares_exactly_with_share_of_baseline(now, strict, met):
+    # A 10% fall from 3 is exactly 0.3: no rounded quotient decides the edge.
+    proposal = propose(_decrease_rule("0.10", strict), Decimal("1"), {"now": Decimal(now), "before": Decimal("3")}, AS_OF)
+    assert proposal.parts[0].met is met
+    assert proposal.parts[0].value == (Decimal("3") - Decimal(now)) / Decimal("3")
+
+
+def test_rule_from_dict_builds_decrease_part_with_its_baseline():
+    rule = rule_from_dict(FIXTURE_CRITERIA["3.3.1"][1]["rule"])
+    assert rule.parts[0] == Part(
+        kind=PartKind.DECREASE_AT_LEAST, label="辖区可防性案件数较上一年度下降", strict=True, threshold=Decimal("0"),
+        figure="cases_preventable", baseline="cases_preventable_baseline",
+    )
+    assert rule.metrics == ("cases_preventable", "cases_preventable_baseline")
+    assert rule.baselines == {"cases_preventable_baseline": "cases_preventable"}
+    assert rule_from_dict(FIXTURE_CRITERIA["3.4.1"][1]["rule"]).baselines == {}
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"baseline": None}, "第1项条件缺少“baseline”"),
+        ({"numerator": "x"}, "第1项条件含有无法识别的字段：numerator"),
+        ({"kind": "value_at_most"}, "第1项条件含有无法识别的字段：baseline"),
+    ],
+    ids=["no_baseline", "ratio_key", "baseline_on_value_part"],
+)
+def test_rule_from_dict_rejects_malformed_decrease_part(changes, message):
+    part = {"kind": "decrease_at_least", "label": "下降", "figure": "now", "baseline": "before", "threshold": "0",
+            "strict": True}
+    part.update(changes)
+    with pytest.raises(ValueError) as error:
+        rule_from_dict({"parts": [{key: value for key, value in part.items() if value is not None}]})
+    assert str(error.value) == message
+
+
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=1, max_value=10_000))
+def test_preventable_cases_3_3_1_full_points_exactly_when_fewer_than_last_year(current, baseline):
+    figures = {"cases_preventable": str(current), "cases_preventable_baseline": str(baseline)}
+    assert _outcome("3.3.1", figures)[0] == (Decimal("5.0") if current < baseline else Decimal("0.0"))
 
 
 # --------------------------------------------------------------------------- purity
