@@ -22,10 +22,11 @@ assets: node_modules/.installed
 
 setup: $(VENV)/.installed assets
 
-# The task worker builds large Excel exports in the background; it stops with the server.
+# The task worker builds large Excel exports and sends the daily 到期提醒 in the background; it stops with the server.
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo --password $(DEMO_PASSWORD)
+	DJANGO_DEBUG=1 $(PY) manage.py schedule_reminders
 	DJANGO_DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)

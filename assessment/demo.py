@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from appeals.demo import create_demo_requests
 from assessment import services
 from assessment.models import Criterion, District, Metric, Round, RoundDeadline, Rubric, Submission, Transition, User
 from scoring.loader import propose_for
@@ -57,9 +58,11 @@ def create_demo_round(rubric=None, today=None):
         return existing
     rubric = rubric or Rubric.objects.order_by("-version").first()
     today = today or timezone.localdate()
-    _create_last_years_round(rubric, today)
+    last_year = _create_last_years_round(rubric, today)
     round_ = _open_demo_round(rubric, today.year, today)
     _fill_round(round_, today, seed=2026)
+    _demo_notices(round_)
+    create_demo_requests(round_, last_year, today)  # one pending and one granted 延期, one decided 复核
     return round_
 
 
@@ -174,3 +177,28 @@ def _department_actor(submission):
         if user:
             return user
     return None
+
+
+DEMO_LOGINS = ("admin", "reviewer", "leader", "official1", "official2", "police", "transport")
+
+
+def _demo_notices(round_):
+    """E-mail addresses for the demo logins (mail is printed to the console in development), one 通知公告 and one 催办."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    from notices import services as notices
+
+    User.objects.filter(username__in=DEMO_LOGINS, email="").update(email=Concat(F("username"), Value("@liuhe.example")))
+    reviewer = User.objects.filter(username="reviewer").first()
+    if reviewer is None:
+        return
+    notices.post_announcement(
+        user=reviewer, round_=round_, pinned=True, title=f"关于做好{round_.year}年度技防街镇达标评估填报工作的通知",
+        body="各街道、镇，区各有关部门：\n请对照评估标准逐项填报说明、完成日期和指标数据，上传佐证材料，"
+             f"于 {round_.closes_on.year}年{round_.closes_on.month}月{round_.closes_on.day}日 前提交。填报中遇到问题请与区视频办联系。",
+    )
+    towns = list(User.objects.filter(username="official1").values_list("town_id", flat=True))
+    units = list(User.objects.filter(username="police").values_list("unit_id", flat=True))
+    if towns or units:
+        notices.send_urge(round_, sender=reviewer, town_ids=towns, unit_ids=units, note="请抓紧填报，按期提交。")

@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 from django import forms
@@ -18,6 +19,22 @@ def rule_denominators(rule):
     return {part["denominator"] for part in (rule or {}).get("parts", []) if part.get("denominator")}
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files chosen at once (`<input type=file multiple>`); cleans to a list, empty when none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
 class SubmissionForm(forms.Form):
     """A town's answer to one criterion, with the figures the criterion reads.
 
@@ -31,7 +48,9 @@ class SubmissionForm(forms.Form):
         label=gettext_lazy("完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
-    evidence_file = forms.FileField(label=gettext_lazy("新增佐证材料"), required=False)
+    # The versions of the town's figures as this form read them (JSON: code → version); see assessment.figures.
+    figure_versions = forms.CharField(widget=forms.HiddenInput, required=False)
+    evidence_file = MultipleFileField(label=gettext_lazy("新增佐证材料"), required=False)
     evidence_description = forms.CharField(label=gettext_lazy("材料说明"), required=False, max_length=200)
 
     def __init__(self, *args, criterion, stored, last_year=None, **kwargs):
@@ -47,7 +66,7 @@ class SubmissionForm(forms.Form):
             previous = (last_year or {}).get(metric.code)
             # Read by the template beside the input: "上年：1287 台".
             field.last_year = f"{plain_number(previous)} {metric.unit}" if previous is not None else None
-        self.fields["evidence_file"].help_text = _("允许 %(kinds)s，单个文件不超过 %(mb)d MB。") % {
+        self.fields["evidence_file"].help_text = _("可一次选择多个文件，共用一条材料说明。允许 %(kinds)s，单个文件不超过 %(mb)d MB。") % {
             "kinds": allowed_label(), "mb": max_bytes() // 1048576,
         }
 
@@ -57,6 +76,16 @@ class SubmissionForm(forms.Form):
     def figures(self):
         return {m: self.cleaned_data.get(METRIC_PREFIX + m.code) for m in self.metrics}
 
+    def read_versions(self):
+        """Code → version the form read; None when the form sent none (then no figure check is made)."""
+        if "figure_versions" not in self.data:
+            return None
+        try:
+            data = json.loads(self.cleaned_data.get("figure_versions") or "{}")
+        except ValueError:
+            return {}  # unreadable: treat every stored figure as changed since, and let the user re-check
+        return {str(k): v for k, v in data.items() if isinstance(v, int)} if isinstance(data, dict) else {}
+
     def clean_completed_on(self):
         value = self.cleaned_data["completed_on"]
         if value and value > timezone.localdate():
@@ -64,19 +93,39 @@ class SubmissionForm(forms.Form):
         return value
 
     def clean_evidence_file(self):
-        upload = self.cleaned_data.get("evidence_file")
-        if upload:
-            check_upload(upload)
-        return upload
+        uploads = self.cleaned_data.get("evidence_file") or []
+        problems = []
+        for upload in uploads:
+            try:
+                check_upload(upload)
+            except ValidationError as error:
+                problems += error.messages
+        if problems:
+            raise ValidationError(problems)
+        return uploads
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("evidence_file") and not cleaned.get("evidence_description", "").strip():
-            self.add_error("evidence_description", _("请填写佐证材料的说明。"))
-        if self.errors.get("evidence_file") is None and self.errors and self.files.get("evidence_file"):
-            self.add_error("evidence_file", _("表单有错误，文件未上传，请改正后重新选择文件。"))
         self._check_figures(cleaned)
+        described = cleaned.get("evidence_description", "").strip()
+        if self.chosen_files() and not described and "evidence_file" not in self.errors:
+            self.add_error("evidence_description", _("请填写佐证材料的说明。"))
+        if described and not self.chosen_files():
+            # Kept in the form, not dropped: the file was probably forgotten.
+            self.add_error("evidence_description", _("已填写材料说明但未选择文件，请选择文件后再保存，或清空材料说明。"))
         return cleaned
+
+    def chosen_files(self):
+        """The files sent with this form (several may be chosen at once), whatever their checks said."""
+        field = self.fields["evidence_file"]
+        return [f for f in field.widget.value_from_datadict(self.data, self.files, self.add_prefix("evidence_file")) or [] if f]
+
+    def note_dropped_files(self):
+        """When the form is shown again, a browser cannot keep the chosen files: say so in the error summary, once."""
+        names = "、".join(upload.name for upload in self.chosen_files())
+        message = _("所选文件未上传，请重新选择文件（%(names)s）。") % {"names": names}
+        if names and message not in self.non_field_errors():
+            self.add_error(None, message)
 
     def _value(self, code, cleaned):
         field = METRIC_PREFIX + code

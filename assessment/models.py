@@ -163,6 +163,10 @@ class Criterion(models.Model):
     metrics = models.ManyToManyField(Metric, blank=True, related_name="criteria", verbose_name=_("指标数据项"))
     rule = models.JSONField(_("自动评分规则"), null=True, blank=True)
     note = models.TextField(_("录入说明"), blank=True)
+    answered_once = models.BooleanField(
+        _("全区统一填报"), default=False,
+        help_text=_("全区只需答一次（如 2.3① 区级平台）：部门填一份，写入本轮每个街镇的该项"),
+    )
     order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -424,6 +428,9 @@ class Submission(models.Model):
         User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("最后修改人")
     )
     return_reason = models.TextField(_("退回原因"), blank=True)
+    figures_changed = models.BooleanField(
+        _("数据已变更，待复核"), default=False, help_text=_("评分后其指标数据被修改；重新评分后清除"),
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -450,6 +457,7 @@ class Figure(models.Model):
     town = models.ForeignKey(Town, models.PROTECT, related_name="figures", verbose_name=_("街镇"))
     metric = models.ForeignKey(Metric, models.PROTECT, related_name="figures", verbose_name=_("指标数据项"))
     value = models.DecimalField(_("数值"), max_digits=14, decimal_places=2)
+    version = models.PositiveIntegerField(_("版本"), default=0, help_text=_("每次修改加一；基于旧版本的保存会被拒绝"))
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     updated_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("填报人"))
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -469,9 +477,41 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.submission.round_id}/{uuid.uuid4().hex}{suffix}"
 
 
+def shared_evidence_path(instance, filename):
+    """A random stored name for a file shared by several towns' items."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"evidence/shared/{uuid.uuid4().hex}{suffix}"
+
+
+class EvidenceFile(models.Model):
+    """One uploaded file linked to several submissions (a department's statistics for every town), stored once.
+
+    Each link is an `Evidence` row whose `file` names this file's stored name; the file goes only with its last link.
+    """
+
+    file = models.FileField(_("文件"), upload_to=shared_evidence_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    kind = models.CharField(_("类型"), max_length=10)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("共享佐证文件")
+        verbose_name_plural = _("共享佐证文件")
+
+    def __str__(self):
+        return self.original_name
+
+
 class Evidence(models.Model):
     submission = models.ForeignKey(Submission, models.CASCADE, related_name="evidence", verbose_name=_("填报"))
     file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
+    shared_file = models.ForeignKey(
+        EvidenceFile, models.PROTECT, null=True, blank=True, related_name="links", verbose_name=_("共享文件"),
+        help_text=_("多个街镇共用的同一份文件；删除本条只删关联，最后一条关联删除时才删文件"),
+    )
     original_name = models.CharField(_("原文件名"), max_length=255)
     description = models.CharField(_("说明"), max_length=200)
     kind = models.CharField(_("类型"), max_length=10)

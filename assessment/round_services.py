@@ -34,6 +34,9 @@ def _record(locked, to_state, user, reason=""):
     RoundTransition.objects.create(round=locked, from_state=locked.state, to_state=to_state, actor=user, reason=reason)
     locked.state = to_state
     locked.save(update_fields=["state"])
+    from notices.hooks import round_state_changed  # notices builds on assessment: imported here, not at the top
+
+    round_state_changed(locked, to_state)  # opened, published: the officials get a 站内消息 once this commits
     return locked
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessment import round_services
+from assessment import round_services, setup_check
 from assessment.models import Criterion, Round, Town
 from assessment.permissions import requires
 from assessment.round_forms import DEADLINE_PREFIX, NewRoundForm, StateChangeForm
@@ -45,8 +45,16 @@ def round_detail(request, pk):
         "next_states": [Round.State(s) for s in sorted(round_services.NEXT_STATES[Round.State(round_.state)])],
         "unscored": round_services.unscored_count(round_) if request.user.can_manage_rounds else None,
         "deletable": not round_services.has_input(round_) if request.user.can_manage_rounds else False,
+        "setup": _setup_findings(request.user, round_),
     }
     return render(request, "assessment/round_detail.html", context)
+
+
+def _setup_findings(user, round_):
+    """Before opening a round: what 配置检查 finds for it (None once opening is not the next step)."""
+    if not (user.can_manage_rounds and round_.state == Round.State.PREPARING):
+        return None
+    return setup_check.findings(round_.district, round_.rubric)
 
 
 @requires("can_manage_rounds")
@@ -56,6 +64,11 @@ def round_change_state(request, pk):
     form = StateChangeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("操作无效，请刷新页面后重试。"))
+        return redirect("round-detail", pk=pk)
+    findings = _setup_findings(request.user, round_)
+    if form.cleaned_data["to_state"] == Round.State.OPEN and findings and not findings.ok \
+            and not request.POST.get("confirm_setup"):
+        messages.error(request, _("配置检查发现问题，请查看后勾选“已知悉”再开始填报。"))
         return redirect("round-detail", pk=pk)
     try:
         round_services.change_state(round_, form.cleaned_data["to_state"], user=request.user,

@@ -5,19 +5,26 @@ Which round a user sees is `assessment.scoping`'s job; deadlines and points are 
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Subquery, Sum
+from django.db.models import Count, Q, QuerySet, Subquery, Sum
 
 from assessment.models import Figure, Round, Submission
 
 
 def progress(submissions):
-    """Items handed in and the points they cover, of a queryset of submissions, in one query."""
-    handed_in = Q(status__in=Submission.Status.WITH_REVIEWER)
-    totals = submissions.aggregate(
-        done=Count("id", filter=handed_in), total=Count("id"),
-        points_done=Sum("criterion__points", filter=handed_in, default=Decimal("0")),
-        points_total=Sum("criterion__points", default=Decimal("0")),
-    )
+    """Items handed in and the points they cover: of a queryset of submissions in one query, or of a list of
+    loaded ones (with their criterion) without any, e.g. only the items a town owes (`assessment.todo`)."""
+    if isinstance(submissions, QuerySet):
+        handed_in = Q(status__in=Submission.Status.WITH_REVIEWER)
+        totals = submissions.aggregate(
+            done=Count("id", filter=handed_in), total=Count("id"),
+            points_done=Sum("criterion__points", filter=handed_in, default=Decimal("0")),
+            points_total=Sum("criterion__points", default=Decimal("0")),
+        )
+    else:
+        done = [s for s in submissions if s.status in Submission.Status.WITH_REVIEWER]
+        totals = {"done": len(done), "total": len(submissions),
+                  "points_done": sum((s.criterion.points for s in done), Decimal("0")),
+                  "points_total": sum((s.criterion.points for s in submissions), Decimal("0"))}
     totals["percent"] = round(100 * totals["done"] / totals["total"]) if totals["total"] else 0
     # SQLite sums decimals without their scale; show points as the standard does, with one decimal.
     for key in ("points_done", "points_total"):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.evidence import check_upload
+from assessment.figures import FigureConflict, WholeExceeded, save_figures
 from assessment.models import (
     Criterion,
     Evidence,
@@ -45,6 +46,10 @@ class Conflict(ServiceError):
             _("该考察点已被 %(who)s 于 %(when)s 修改，您的内容尚未保存。请核对下方内容后再次保存。") % {"who": who, "when": when}
         )
         self.current = current
+
+
+class StaleFigures(ServiceError):
+    """A shared figure was changed (from another item) since the form was read."""
 
 
 class Incomplete(ServiceError):
@@ -128,10 +133,11 @@ def _record(submission, to_status, user, comment=""):
 
 
 @transaction.atomic
-def save_draft(submission, *, user, narrative, completed_on, figures, version):
-    """Save the town's answer and its figures; refuse a stale `version`.
+def save_draft(submission, *, user, narrative, completed_on, figures, version, figure_versions=None):
+    """Save the town's answer and its figures; refuse a stale `version`, and a stale figure.
 
-    `figures` maps Metric → Decimal or None (None clears the figure).
+    `figures` maps Metric → Decimal or None (None clears the figure); `figure_versions` maps metric code →
+    the version each figure had when the form was read (see `assessment.figures.save_figures`).
     """
     locked = _lock(submission)
     refusal = edit_refusal(locked, user)
@@ -141,24 +147,13 @@ def save_draft(submission, *, user, narrative, completed_on, figures, version):
         raise Conflict(locked)
     locked.narrative, locked.completed_on, locked.started = narrative, completed_on, True
     _bump(locked, user)
-    for metric, value in figures.items():
-        _save_figure(locked, metric, value, user)
+    try:
+        save_figures(locked, figures, user=user, read_versions=figure_versions, save_as=_save_as)
+    except FigureConflict as error:
+        raise StaleFigures(error.message) from None
+    except WholeExceeded as error:
+        raise ServiceError(error.message) from None
     return locked
-
-
-def _save_figure(submission, metric, value, user):
-    key = {"round_id": submission.round_id, "town_id": submission.town_id, "metric": metric}
-    figure = Figure.objects.filter(**key).first()
-    if value is None:
-        if figure is not None:
-            figure._history_user = user
-            figure.delete()
-        return
-    if figure is None:
-        _save_as(Figure(value=value, updated_by=user, **key), user)
-    elif figure.value != value:
-        figure.value, figure.updated_by = value, user
-        _save_as(figure, user)
 
 
 def missing_for_submit(submission):
@@ -209,6 +204,27 @@ def return_for_revision(submission, *, user, reason, version):
         raise ServiceError(_("只有已提交的考察点可以退回，当前状态：%(status)s。") % {"status": locked.get_status_display()})
     _record(locked, Status.RETURNED, user, reason.strip())
     locked.return_reason = reason.strip()
+    from notices.hooks import item_returned  # notices builds on assessment: imported here, not at the top
+
+    transaction.on_commit(lambda: item_returned(locked.pk), robust=True)  # a 站内消息 to whoever answers the item
+    return _bump(locked, user)
+
+
+@transaction.atomic
+def withdraw(submission, *, user, version):
+    """The filler takes a submitted item back to draft before it is scored (撤回); refuse a stale `version`."""
+    locked = _lock(submission)
+    if not user.can_fill(locked):
+        raise ServiceError(_("您不是该考察点的填报单位，不能撤回。"))
+    if not locked.round.is_open(_today()):
+        raise ServiceError(_("本轮考评当前不在填报时间内，不能撤回。"))
+    if locked.version != version:
+        raise Conflict(locked)
+    if locked.status != Status.SUBMITTED:
+        raise ServiceError(_("只有已提交、尚未评分的考察点可以撤回，当前状态：%(status)s。") % {
+            "status": locked.get_status_display()})
+    _record(locked, Status.DRAFT, user, _("填报单位撤回修改"))
+    locked.submitted_at = None  # no longer waiting in the review queue
     return _bump(locked, user)
 
 
@@ -237,6 +253,11 @@ def delete_evidence(evidence, *, user):
     name, storage = evidence.file.name, evidence.file.storage
     evidence._history_user = user
     evidence.delete()
+    if evidence.shared_file_id is not None:
+        from assessment.department_services import release_shared_file
+
+        if not release_shared_file(evidence.shared_file_id):
+            return  # other towns' items still link to the file
     # The row goes now; the file only once the deletion is committed.
     transaction.on_commit(lambda: storage.delete(name))
 
@@ -290,4 +311,40 @@ def score(submission, *, user, points, comment, override_reason="", version):
     _save_as(review, user)
     if locked.status == Status.SUBMITTED:
         _record(locked, Status.SCORED, user, comment.strip())
+    locked.figures_changed = False  # scored again on the figures as they are now
     return _bump(locked, user)
+
+
+@transaction.atomic
+def accept_proposals(submissions, *, user, versions, confirmed=None):
+    """采纳系统建议分 for several submitted items: each scored with the engine's proposal as its own review.
+
+    `versions` maps submission id → the version the reviewer read; `confirmed` (optional) id → the proposed points
+    shown when confirming, as text. An item without a proposal (no rule, or figures missing), not submitted, stale,
+    or whose proposal has changed since is skipped; the others are still scored, each in its own savepoint.
+    Returns (scored submissions, [(submission, reason), ...]).
+    """
+    if not user.can_review:
+        raise ServiceError(_("只有视频办评审员可以评分。"))
+    scored, skipped = [], []
+    for submission in submissions:
+        proposal = propose_for(submission)
+        points = proposal.points if proposal else None
+        shown = (confirmed or {}).get(submission.pk)
+        if points is None:
+            skipped.append((submission, _("没有系统建议分（无量化标准或指标数据不全）")))
+        elif submission.status != Status.SUBMITTED:
+            skipped.append((submission, _("当前状态为“%(status)s”，只采纳已提交的考察点") % {
+                "status": submission.get_status_display()}))
+        elif shown is not None and shown != str(points):
+            skipped.append((submission, _("系统建议分已变为 %(points)s 分，请重新确认") % {"points": points}))
+        else:
+            try:
+                scored.append(score(submission, user=user, points=points, comment=_("采纳系统建议分"),
+                                    version=versions.get(submission.pk)))
+            except Conflict as conflict:
+                who = conflict.current.updated_by.display_name if conflict.current.updated_by else _("他人")
+                skipped.append((submission, _("已被 %(who)s 修改，请打开该项核对后再评分") % {"who": who}))
+            except ServiceError as error:
+                skipped.append((submission, error.message))
+    return scored, skipped

@@ -168,12 +168,19 @@ def _load_section(apps, rubric, spec, order, units, metrics):
                 rule=c_spec.get("rule"),
                 note=c_spec.get("note") or "",
                 order=c_order,
+                **_answered_once(Criterion, c_spec),
             )
             CriterionUnit.objects.bulk_create(
                 CriterionUnit(criterion=criterion, unit=units[name], order=u_order)
                 for u_order, name in enumerate(c_spec["units"], start=1)
             )
             criterion.metrics.set([metrics[code] for code in c_spec.get("metrics", [])])
+
+
+def _answered_once(Criterion, spec):
+    """`answered_once` when the fixture marks it and the model (historical, in early migrations) has the field."""
+    has_field = any(field.name == "answered_once" for field in Criterion._meta.get_fields())
+    return {"answered_once": True} if spec.get("answered_once") and has_field else {}
 
 
 def load_default_standard(apps=global_apps):

@@ -1,7 +1,17 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from assessment import account_views, api, export_views, result_views, review_views, round_views, setup_views, views
+from assessment import (
+    account_views,
+    api,
+    department_views,
+    export_views,
+    result_views,
+    review_views,
+    round_views,
+    setup_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +27,7 @@ urlpatterns = [
     path("accounts/import/", account_views.accounts_import, name="accounts-import"),
     path("items/", views.dashboard, name="dashboard"),
     path("items/<int:pk>/", views.submission_detail, name="submission"),
+    path("items/criterion/<int:criterion_id>/", department_views.department_criterion, name="department-criterion"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence-delete"),
     path("review/", review_views.review_queue, name="review-queue"),

@@ -1,20 +1,27 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from assessment import services
+from assessment import services, todo
 from assessment.api import rubric_tree_queryset
+from assessment.department_views import answered_criteria
+from assessment.figures import stored_with_versions
+from assessment.figures import versions as figure_versions
 from assessment.forms import METRIC_PREFIX, SubmissionForm, plain_number
 from assessment.models import CriterionUnit, Submission, Town
 from assessment.paging import query_without_page
-from assessment.rounds import last_year_values, previous_figures, progress, stored_figures, unit_input
+from assessment.rounds import last_year_values, previous_figures, progress, unit_input
 from assessment.scoping import (
     get_evidence_for_user,
     get_submission_for_user,
@@ -55,6 +62,8 @@ def dashboard(request):
     if round_ is None:
         return render(request, "assessment/dashboard.html", {"round": None})
     scoped = submissions_for_user(request.user).filter(round=round_)
+    if request.user.is_town_official:
+        return _town_dashboard(request, round_, scoped)
     items = _filtered(request, scoped)
     page = Paginator(_ordered_items(items), DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     outcomes = outcomes_for(page.object_list)
@@ -63,8 +72,24 @@ def dashboard(request):
     towns = Town.objects.filter(pk__in=scoped.values("town_id"))
     context = {"round": round_, "page": page, "items": page.object_list, "progress": progress(items), "towns": towns,
                "town_id": request.GET.get("town", ""), "status": request.GET.get("status", ""),
-               "statuses": Submission.Status.choices, "is_open": round_.is_open(timezone.localdate()),
-               "query": query_without_page(request)}
+               "criteria": answered_criteria(request.user, scoped), "criterion_id": request.GET.get("criterion", ""),
+               "statuses": todo.STATUS_FILTERS, "is_open": round_.is_open(timezone.localdate()),
+               "query": query_without_page(request), "back_query": todo.checklist_query(request.GET)}
+    return render(request, "assessment/dashboard.html", context)
+
+
+def _town_dashboard(request, round_, scoped):
+    """A town official's 待办: cards and progress over what the town owes, next thing first; departments' items apart."""
+    items = list(_ordered_items(scoped))
+    outcomes = outcomes_for(items)
+    for item in items:
+        item.outcome = outcomes[item.pk]
+    status, deadline = todo.valid_status(request.GET.get("status")), todo.valid_deadline(request.GET.get("deadline"))
+    checklist = todo.town_checklist(request.user, items, town_id=parse_id(request.GET.get("town"), "town"),
+                                    status=status, deadline=deadline)
+    context = {"round": round_, "todo": checklist, "progress": progress(checklist["owed"]), "status": status,
+               "deadline": deadline, "statuses": todo.STATUS_FILTERS, "deadlines": todo.DEADLINE_FILTERS,
+               "is_open": round_.is_open(timezone.localdate()), "back_query": todo.checklist_query(request.GET)}
     return render(request, "assessment/dashboard.html", context)
 
 
@@ -72,9 +97,10 @@ def _filtered(request, items):
     town, status = parse_id(request.GET.get("town"), "town"), request.GET.get("status", "")
     if town is not None:
         items = items.filter(town_id=town)
-    if status in Submission.Status.values:
-        items = items.filter(status=status)
-    return items
+    criterion = parse_id(request.GET.get("criterion"), "criterion")
+    if criterion is not None:
+        items = items.filter(criterion_id=criterion)
+    return todo.filter_status(items, status)
 
 
 def _ordered_items(items):
@@ -90,22 +116,27 @@ def _ordered_items(items):
 @login_required
 def submission_detail(request, pk):
     submission = get_submission_for_user(request.user, pk)
-    stored = stored_figures(submission.round_id, submission.town_id)
+    stored, read_versions = stored_with_versions(submission.round_id, submission.town_id)
     baselines = _baselines(submission.criterion)
     last_year = _last_year(submission, baselines)
     form_kwargs = {"criterion": submission.criterion, "stored": stored, "last_year": last_year}
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        return _withdraw(request, submission)
     if request.method == "POST":
         form = SubmissionForm(request.POST, request.FILES, **form_kwargs)
         response = _handle_post(request, submission, form)
         if response is not None:
             return response
+        form.note_dropped_files()
     else:
         # ?copy=previous: last round's figures as the form's values, saved only when the user saves.
         copy = (request.GET.get("copy") == "previous" and bool(last_year)
                 and services.edit_refusal(submission, request.user) is None)
         if copy:
             messages.info(request, _("已填入上年数据，请核对后保存。"))
-        form = SubmissionForm(initial=_initial(submission, stored, last_year, baselines, copy=copy), **form_kwargs)
+        initial = _initial(submission, stored, last_year, baselines, copy=copy)
+        initial["figure_versions"] = json.dumps(read_versions)
+        form = SubmissionForm(initial=initial, **form_kwargs)
     return _render_detail(request, submission, form)
 
 
@@ -143,44 +174,76 @@ def _handle_post(request, submission, form):
     wants_submit = request.POST.get("action") == "submit"
     if wants_submit and submission.status == Submission.Status.SUBMITTED:
         messages.info(request, _("该考察点已提交，无需重复提交。"))
-        return redirect("submission", pk=submission.pk)
+        return _to_item(request, submission.pk)
     if not form.is_valid():
         messages.error(request, _("填写有误，内容尚未保存，请按提示修改。"))
         return None
     try:
-        saved = services.save_draft(
-            submission, user=request.user, narrative=form.cleaned_data["narrative"],
-            completed_on=form.cleaned_data["completed_on"], figures=form.figures(), version=form.cleaned_data["version"],
-        )
-        if form.cleaned_data.get("evidence_file"):
-            services.add_evidence(saved, user=request.user, upload=form.cleaned_data["evidence_file"],
-                                  description=form.cleaned_data["evidence_description"])
+        with transaction.atomic():
+            saved = services.save_draft(
+                submission, user=request.user, narrative=form.cleaned_data["narrative"],
+                completed_on=form.cleaned_data["completed_on"], figures=form.figures(),
+                version=form.cleaned_data["version"], figure_versions=form.read_versions(),
+            )
+            # Every chosen file with the one description; a refused file keeps the draft unsaved too.
+            for upload in form.cleaned_data["evidence_file"]:
+                services.add_evidence(saved, user=request.user, upload=upload,
+                                      description=form.cleaned_data["evidence_description"])
     except services.Conflict as conflict:
         return _conflict(request, submission, form, conflict, wants_submit)
+    except services.StaleFigures as stale:
+        # Keep what was typed; the figures' current versions let a deliberate second save win.
+        form.data = request.POST.copy()
+        form.data["figure_versions"] = json.dumps(figure_versions(submission.round_id, submission.town_id))
+        form.add_error(None, stale.message)
+        return None
     except services.ServiceError as error:
         form.add_error(None, error.message)
         return None
     return _after_save(request, saved, wants_submit)
 
 
+def _to_item(request, pk):
+    """Back to the item page, keeping the checklist's filters the page was opened with."""
+    query = todo.checklist_query(request.GET)
+    return HttpResponseRedirect(reverse("submission", args=[pk]) + (f"?{query}" if query else ""))
+
+
+def _posted_version(request):
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else -1
+
+
+def _withdraw(request, submission):
+    try:
+        services.withdraw(submission, user=request.user, version=_posted_version(request))
+    except services.Conflict:
+        messages.error(request, _("该考察点刚刚有变动，未撤回，请查看当前状态。"))
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已撤回为草稿，修改后请重新提交。"))
+    return _to_item(request, submission.pk)
+
+
 def _after_save(request, saved, wants_submit):
     if not wants_submit:
         messages.success(request, _("草稿已保存。"))
-        return redirect("submission", pk=saved.pk)
+        return _to_item(request, saved.pk)
     try:
         services.submit(saved, user=request.user)
     except services.ServiceError as error:
         messages.warning(request, _("草稿已保存。") + error.message)
-        return redirect("submission", pk=saved.pk)
+        return _to_item(request, saved.pk)
     messages.success(request, _("已提交，等待视频办评审。"))
-    return redirect("submission", pk=saved.pk)
+    return _to_item(request, saved.pk)
 
 
 def _conflict(request, submission, form, conflict, wants_submit):
     current = conflict.current
     if wants_submit and current.status == Submission.Status.SUBMITTED and current.updated_by_id == request.user.id:
         messages.info(request, _("该考察点已提交，无需重复提交。"))
-        return redirect("submission", pk=submission.pk)
+        return _to_item(request, submission.pk)
     # Keep what was typed; the new version lets a deliberate second save win.
     data = request.POST.copy()
     data["version"] = str(current.version)
@@ -205,6 +268,9 @@ def _render_detail(request, submission, form):
         "outcome": outcome,
         "conflict": getattr(request, "conflict", None),
         "unit_input": unit_input(submission) if submission.criterion.unit_links.count() > 1 else [],
+        "can_withdraw": (submission.status == Submission.Status.SUBMITTED and request.user.can_fill(submission)
+                         and submission.round.is_open(timezone.localdate())),
+        "back_query": todo.checklist_query(request.GET),
     }
     return render(request, "assessment/submission.html", context, status=400 if form.errors else 200)
 

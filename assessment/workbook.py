@@ -20,6 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from appeals.services import adjusted_after_publication
 from assessment.models import Criterion, CriterionUnit, Review, Submission
 from assessment.result_status import any_provisional, provisional_note, status_label
 from scoring.loader import deadlines_of, round_results
@@ -148,6 +149,8 @@ def _outcome(submission, outcome):
     review = getattr(submission, "review", None) if outcome.counts else None
     # 完成情况 is what the town reported it did, under its status and deadline state.
     progress = f"{submission.get_status_display()} · {outcome.state.label}"
+    if outcome.extended:
+        progress = f"{progress}（已批准延期至 {outcome.extended_to:%Y-%m-%d}）"
     # 得分 is what counts toward 总分: after the round's late deduction, which is stated beside it.
     if outcome.deducted:
         progress = f"{progress}（逾期扣分，原评 {outcome.awarded} 分）"
@@ -258,15 +261,23 @@ def _write_summary(sheet, round_, results, criteria):
     pass_mark = f"{_points_text(round_.pass_mark)}分" if round_.pass_mark is not None else "未设定"
     _put(sheet, 2, len(columns) - 2, f"达标线：{pass_mark}")
     _header(sheet, SUMMARY_HEADER_ROW, [label for label, _width in columns])
+    adjusted = adjusted_after_publication(round_)  # town id → when a 复核 last changed its total
     for row, result in enumerate(results, start=SUMMARY_HEADER_ROW + 1):
         passed = {True: "达标", False: "未达标", None: "—"}[result.passed]
-        values = [result.rank, result.town_name, status_label(result),
+        values = [result.rank, result.town_name, status_label(result) + _adjusted_note(adjusted.get(result.town_id)),
                   *(result.sections.get(s.code, Decimal("0.0")) for s in sections), result.total, passed, result.overdue]
         for column, value in enumerate(values, start=1):
             _table_cell(sheet, row, column, value, LEFT if column == 2 else CENTER)
     _summary_footer(sheet, SUMMARY_HEADER_ROW + len(results) + 2, len(columns), round_, exported,
                     any_provisional(results))
     _setup_sheet(sheet, columns, SUMMARY_HEADER_ROW)
+
+
+def _adjusted_note(when):
+    """"\n发布后复核调整：YYYY-MM-DD HH:MM" (local time) for a total a 复核 changed after publication, else ""."""
+    if when is None:
+        return ""
+    return f"\n发布后复核调整：{timezone.localtime(when, timezone.get_default_timezone()):%Y-%m-%d %H:%M}"
 
 
 def _summary_footer(sheet, first_row, width, round_, made_on, provisional):

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "assessment",
     "scoring",
+    "notices",
+    "appeals",
 ]
 
 MIDDLEWARE = [
@@ -163,3 +165,22 @@ DEADLINE_SOON_DAYS = 30
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Workbooks for up to this many towns are built while the user waits; larger ones in the background.
 EXPORT_SYNC_MAX_TOWNS = int(os.environ.get("EXPORT_SYNC_MAX_TOWNS", "20"))
+
+# E-mail, a channel of 站内消息 (notices.send): printed to the console in development, SMTP otherwise.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Where a message goes: dotted paths of callables deliver(message). The portal's own list is always kept.
+NOTICE_CHANNELS = env_list("NOTICE_CHANNELS", "notices.channels.in_portal,notices.channels.by_email")
+# The portal's address, for links in e-mails (e.g. https://jf.example.gov.cn); without it mails carry no link.
+PORTAL_URL = os.environ.get("PORTAL_URL", "")
+# The hour (Asia/Shanghai) the daily 到期提醒 runs in the background worker (manage.py schedule_reminders).
+REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))

@@ -431,7 +431,13 @@ def deadline_state(
     The whole last day of the month still counts as on time. An open item is
     due soon from ``soon_days`` days before that last day, inclusive.
     """
-    last_day = _year_month(deadline_month).last_day
+    return _state_by_day(_year_month(deadline_month).last_day, completed_on, as_of, soon_days)
+
+
+def _state_by_day(
+    last_day: datetime.date, completed_on: datetime.date | None, as_of: datetime.date, soon_days: int
+) -> DeadlineState:
+    """``deadline_state`` against a deadline day (the month's last day, or a granted extension's day)."""
     if completed_on is not None:
         return DeadlineState.ON_TIME if completed_on <= last_day else DeadlineState.LATE
     if as_of > last_day:
@@ -492,6 +498,8 @@ class ItemInput:
     criterion_id: int
     awarded: Decimal | None
     completed_on: datetime.date | None
+    # A granted 延期: this day replaces the deadline month's last day for this item alone.
+    extended_to: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -506,7 +514,8 @@ class ItemOutcome:
 
     ``awarded`` is the reviewer's points clamped to 0..max and truncated to one
     decimal (None until scored); ``kept`` is what remains after the round's
-    late policy, and is what counts toward the town's total.
+    late policy, and is what counts toward the town's total. ``deadline`` is the criterion's month;
+    ``extended_to`` the granted extension's day that ``state`` was judged against instead, if any.
     """
 
     town_id: int
@@ -515,6 +524,12 @@ class ItemOutcome:
     state: DeadlineState
     awarded: Decimal | None
     kept: Decimal | None
+    extended_to: datetime.date | None = None
+
+    @property
+    def extended(self) -> bool:
+        """A granted 延期 decided this item's deadline state."""
+        return self.extended_to is not None
 
     @property
     def counts(self) -> bool:
@@ -534,12 +549,18 @@ def item_outcome(
     policy: LatePolicy = FLAG_ONLY,
     soon_days: int = 30,
 ) -> ItemOutcome:
-    """One item's deadline state, awarded points and points kept after the late policy."""
+    """One item's deadline state, awarded points and points kept after the late policy.
+
+    A granted extension (``item.extended_to``) is the item's deadline day: on time iff completed on or before it,
+    overdue iff ``as_of`` is after it, due soon within ``soon_days`` before it.
+    """
     awarded = _clamped(item.awarded if item else None, criterion.points)
-    state = deadline_state(criterion.deadline, item.completed_on if item else None, as_of, soon_days=soon_days)
+    extended_to = item.extended_to if item else None
+    last_day = extended_to if extended_to is not None else criterion.deadline.last_day
+    state = _state_by_day(last_day, item.completed_on if item else None, as_of, soon_days)
     return ItemOutcome(
         town_id=town_id, criterion_id=criterion.id, deadline=criterion.deadline, state=state,
-        awarded=awarded, kept=apply_late_policy(awarded, state, policy),
+        awarded=awarded, kept=apply_late_policy(awarded, state, policy), extended_to=extended_to,
     )
 
 

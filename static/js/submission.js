@@ -3,9 +3,19 @@
 // double click from sending the form twice.
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-storage-key]");
-  if (!form || form.querySelector("fieldset[disabled]")) { return; }
-  var key = form.dataset.storageKey;
+  var form = document.querySelector("form[data-submission-id][data-user-id]");
+  if (!form) { return; }
+  // Keyed by user as well as item: on a shared computer one official never sees another's unsaved text.
+  // The logout form (base.html) removes every "submission-" key.
+  var key = "submission-" + form.dataset.userId + "-" + form.dataset.submissionId;
+  try {
+    // Keys of an older version of this page, without the user: nobody can tell whose they are.
+    for (var i = localStorage.length - 1; i >= 0; i--) {
+      var old = localStorage.key(i);
+      if (/^submission-\d+$/.test(old || "")) { localStorage.removeItem(old); }
+    }
+  } catch (e) { /* storage disabled */ }
+  if (form.querySelector("fieldset[disabled]")) { return; }
   var fields = Array.prototype.filter.call(form.elements, function (el) {
     return el.name && el.type !== "file" && el.type !== "hidden" && el.type !== "submit";
   });

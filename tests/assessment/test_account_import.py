@@ -243,5 +243,5 @@ def test_page_query_count_constant(client, admin_user, town_a, django_assert_num
     for n in range(existing):
         UserFactory(role="town", username=f"u{n}", town=town_a)
     client.force_login(admin_user)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(reverse("accounts-import")).status_code == 200

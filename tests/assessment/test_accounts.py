@@ -24,7 +24,7 @@ def drafted(item, official_a):
     """Town A's 2.3④ saved as a draft by official A, with its two figures and one piece of evidence."""
     saved = services.save_draft(
         item, user=official_a, narrative="监控已建成。", completed_on=datetime.date(2026, 10, 1),
-        figures={m: Decimal(v) for m, v in zip(item.criterion.metrics.order_by("code"), ("200", "30"), strict=True)},
+        figures={m: Decimal(v) for m, v in zip(item.criterion.metrics.order_by("code"), ("30", "200"), strict=True)},
         version=item.version,
     )
     services.add_evidence(saved, user=official_a, upload=upload("验收报告.pdf"), description="验收")
@@ -157,7 +157,7 @@ def _whos(client, url):
 
 
 def _uploaders(client, url):
-    table = re.search(r'<table id="evidence">(.*?)</table>', client.get(url).content.decode(), re.S).group(1)
+    table = re.search(r'<table id="evidence"[^>]*>(.*?)</table>', client.get(url).content.decode(), re.S).group(1)
     return [cells[2] for cells in (re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
                                    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)) if len(cells) == 6]
 

@@ -181,7 +181,7 @@ def test_round_list_query_count(client, open_round, reviewer, django_assert_num_
         Round.objects.create(rubric=open_round.rubric, district=open_round.district, name=f"旧{n}",
                              opens_on=datetime.date(2010 + n, 1, 1), closes_on=datetime.date(2010 + n, 12, 1))
     client.force_login(reviewer)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         page = client.get(reverse("round-list")).content.decode()
     assert page.count("data-round=") == 1 + extra
 
@@ -196,3 +196,17 @@ def test_switcher_remembers_the_chosen_round(client, open_round, reviewer, offic
     other = UserFactory(role="town", username="official_x", town=official_a.town)
     client.force_login(other)
     assert client.get(reverse("dashboard")).context["round"] == open_round
+
+
+def test_opening_a_round_shows_setup_findings_and_asks_for_confirmation(client, open_round, reviewer):
+    new = _next_round(open_round, reviewer)
+    client.force_login(reviewer)
+    page = client.get(reverse("round-detail", args=[new.pk])).content.decode()
+    assert 'id="setup-findings"' in page and "个街镇没有填报员" in page
+    data = {"to_state": State.OPEN, "expected_state": State.PREPARING, "reason": ""}
+    client.post(reverse("round-state", args=[new.pk]), data)
+    new.refresh_from_db()
+    assert new.state == State.PREPARING
+    client.post(reverse("round-state", args=[new.pk]), {**data, "confirm_setup": "1"})
+    new.refresh_from_db()
+    assert new.state == State.OPEN

@@ -159,3 +159,76 @@ def test_evidence_delete_in_draft(item, official_a, django_capture_on_commit_cal
         services.delete_evidence(evidence, user=official_a)
     assert item.evidence.count() == 0
     assert not evidence.file.storage.exists(name)
+
+
+# --------------------------------------------------------------------------- 撤回 (withdraw)
+
+
+def _submitted(item, user):
+    return services.submit(_complete(item, user), user=user)
+
+
+def test_withdraw_submitted_item_back_to_draft(item, official_a, official_a2):
+    submitted = _submitted(item, official_a)
+    withdrawn = services.withdraw(item, user=official_a2, version=submitted.version)
+    assert (withdrawn.status, withdrawn.version, withdrawn.submitted_at, withdrawn.updated_by) == (
+        Status.DRAFT, submitted.version + 1, None, official_a2,
+    )
+    assert list(Transition.objects.filter(submission=item).values_list("from_status", "to_status", "actor", "comment")) == [
+        (Status.DRAFT, Status.SUBMITTED, official_a.pk, ""),
+        (Status.SUBMITTED, Status.DRAFT, official_a2.pk, "填报单位撤回修改"),
+    ]
+    _fill(withdrawn, official_a, narrative="撤回后修改")  # editable again, and can be handed in again
+    assert services.submit(item, user=official_a).status == Status.SUBMITTED
+
+
+def test_withdraw_with_stale_version_is_conflict(item, official_a):
+    submitted = _submitted(item, official_a)
+    with pytest.raises(services.Conflict) as conflict:
+        services.withdraw(item, user=official_a, version=submitted.version - 1)
+    assert conflict.value.message.startswith("该考察点已被 填报员甲 于 ")
+    item.refresh_from_db()
+    assert (item.status, item.version) == (Status.SUBMITTED, submitted.version)
+
+
+def test_withdraw_of_scored_item_is_refused(item, official_a, reviewer):
+    submitted = _submitted(item, official_a)
+    scored = services.score(submitted, user=reviewer, points=Decimal("1"), comment="", version=submitted.version)
+    with pytest.raises(services.ServiceError) as error:
+        services.withdraw(item, user=official_a, version=scored.version)
+    assert error.value.message == "只有已提交、尚未评分的考察点可以撤回，当前状态：已评分。"
+    item.refresh_from_db()
+    assert item.status == Status.SCORED
+    assert Transition.objects.filter(submission=item, to_status=Status.DRAFT).count() == 0
+
+
+def test_withdraw_of_draft_is_refused(item, official_a):
+    with pytest.raises(services.ServiceError) as error:
+        services.withdraw(item, user=official_a, version=item.version)
+    assert error.value.message == "只有已提交、尚未评分的考察点可以撤回，当前状态：草稿。"
+
+
+@pytest.mark.parametrize("who", ["official_b", "reviewer", "police"])
+def test_withdraw_by_someone_who_does_not_fill_it_is_refused(request, item, official_a, who):
+    submitted = _submitted(item, official_a)
+    with pytest.raises(services.ServiceError) as error:
+        services.withdraw(item, user=request.getfixturevalue(who), version=submitted.version)
+    assert error.value.message == "您不是该考察点的填报单位，不能撤回。"
+    item.refresh_from_db()
+    assert item.status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize("state_or_dates", ["reviewing", "closed"])
+def test_withdraw_while_round_not_open_is_refused(item, official_a, state_or_dates):
+    from assessment.models import Round
+
+    submitted = _submitted(item, official_a)
+    if state_or_dates == "reviewing":
+        Round.objects.filter(pk=item.round_id).update(state=Round.State.REVIEWING)
+    else:
+        Round.objects.filter(pk=item.round_id).update(opens_on=datetime.date(2019, 1, 1), closes_on=datetime.date(2020, 1, 1))
+    with pytest.raises(services.ServiceError) as error:
+        services.withdraw(item, user=official_a, version=submitted.version)
+    assert error.value.message == "本轮考评当前不在填报时间内，不能撤回。"
+    item.refresh_from_db()
+    assert item.status == Status.SUBMITTED

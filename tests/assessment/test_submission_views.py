@@ -1,8 +1,10 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment import services
 from assessment.models import Evidence, Figure, Submission, Transition
@@ -218,15 +220,16 @@ def test_dashboard_progress_counts_submitted(client_a, item, official_a):
     services.add_evidence(item, user=official_a, upload=upload(), description="报告")
     _post(client_a, item, action="submit")
     page = client_a.get(reverse("dashboard")).content.decode()
-    assert '<div class="stat" id="progress-count">1 / 41</div>' in page
-    assert '<div class="stat" id="progress-points">1.0 / 100.0</div>' in page
+    # Only what the town owes: 9 department-only items (21.5 points) are not the town's to hand in.
+    assert '<div class="stat" id="progress-count">1 / 32</div>' in page
+    assert '<div class="stat" id="progress-points">1.0 / 78.5</div>' in page
 
 
 @pytest.mark.parametrize("towns_in_district", [11, 30])
 def test_dashboard_query_count_constant(client, reviewer, open_round, django_assert_num_queries, towns_in_district):
     add_towns(open_round, towns_in_district - 11)
     client.force_login(reviewer)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("dashboard"))
     assert response.content.decode().count("data-item=") == min(towns_in_district * 41, 500)
 
@@ -246,7 +249,7 @@ def test_item_page_query_count_constant(client, official_a, item, town_a, django
         Figure.objects.bulk_create(Figure(round=earlier, town=town_a, metric=metric, value=Decimal("5"))
                                    for metric in Metric.objects.filter(rubric=item.round.rubric))
     client.force_login(official_a)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(23):
         page = client.get(reverse("submission", args=[item.pk]), params).content.decode()
     assert ("上年：5 台" in page) == bool(earlier_rounds)
 
@@ -279,3 +282,250 @@ def test_co_owned_item_shows_who_still_owes_input(client, official_a, police, op
     _post(client, item, metric_cameras_total="", metric_cameras_gov="")
     page = client.get(reverse("submission", args=[item.pk])).content.decode()
     assert "各街镇 · 已填报" in page and "区公安分局 · 待填报" in page
+
+
+# --------------------------------------------------------------------------- a town official's 待办
+
+
+def _submit(item, user):
+    """Fill, attach evidence and submit through the services (every figure 10, so parts never exceed wholes)."""
+    saved = services.save_draft(item, user=user, narrative="x", completed_on=datetime.date(2026, 10, 1),
+                                figures={m: Decimal("10") for m in item.criterion.metrics.all()}, version=item.version)
+    services.add_evidence(saved, user=user, upload=upload(), description="d")
+    return services.submit(saved, user=user)
+
+
+@pytest.fixture
+def town_todo(open_round, town_a, criteria, official_a, police, reviewer):
+    """Town A: 2.3④ submitted, 1.1.1 a draft, 2.3⑤ returned, 2.4② due this month, 2.6.1 due next year, the rest
+    untouched and overdue; the department-only 3.4.1 returned to 区公安分局 and 3.1① due this month."""
+    from assessment.models import RoundDeadline
+
+    items = {code: Submission.objects.get(round=open_round, town=town_a, criterion=criteria[code])
+             for code in ("2.3④", "1.1.1", "2.3⑤", "2.4②", "2.6.1", "3.4.1", "3.1①")}
+    _submit(items["2.3④"], official_a)
+    services.save_draft(items["1.1.1"], user=official_a, narrative="草稿", completed_on=None, figures={}, version=0)
+    returned = _submit(items["2.3⑤"], official_a)
+    services.return_for_revision(returned, user=reviewer, reason="请补充高清点位", version=returned.version)
+    department = _submit(items["3.4.1"], police)
+    services.return_for_revision(department, user=reviewer, reason="部门请补充", version=department.version)
+    this_month = timezone.localdate().replace(day=1)
+    for code, deadline in (("2.4②", this_month), ("3.1①", this_month), ("2.6.1", datetime.date(this_month.year + 1, 1, 1))):
+        RoundDeadline.objects.create(round=open_round, criterion=criteria[code], deadline=deadline)
+    return {code: Submission.objects.get(pk=item.pk) for code, item in items.items()}
+
+
+CARD = re.compile(r'id="card-(\w+)"[^>]*><span class="muted">[^<]+</span><span class="stat">(\d+)</span>')
+TODO_ROW = re.compile(r'<tr data-item="(\d+)" data-todo="(\w+)">')
+DEPARTMENT_ROW = re.compile(r'<tr data-item="(\d+)" data-department="1">')
+
+
+def _cards(page):
+    return {name: int(count) for name, count in CARD.findall(page)}
+
+
+def test_town_todo_cards_count_only_owed_items(client_a, town_todo):
+    page = client_a.get(reverse("dashboard")).content.decode()
+    assert _cards(page) == {"returned": 1, "overdue": 28, "due_soon": 1, "draft": 1, "untouched": 29}
+    assert '<div class="stat" id="progress-count">1 / 32</div>' in page
+    assert '<div class="stat" id="progress-points">1.0 / 78.5</div>' in page
+
+
+def test_town_todo_next_thing_first(client_a, town_todo):
+    page = client_a.get(reverse("dashboard")).content.decode()
+    rows = TODO_ROW.findall(page)
+    states = [state for _pk, state in rows]
+    assert states == ["returned"] + ["overdue"] * 28 + ["due_soon", "untouched", "done"]
+    assert [int(pk) for pk, state in rows if state != "overdue"] == [
+        town_todo["2.3⑤"].pk, town_todo["2.4②"].pk, town_todo["2.6.1"].pk, town_todo["2.3④"].pk,
+    ]
+    assert f'id="next-item" href="/items/{town_todo["2.3⑤"].pk}/">下一项：2.3⑤ ' in page
+    assert page.count('<span class="badge status returned">已退回</span>') == 1
+
+
+def test_town_todo_lists_department_items_apart_and_read_only(client_a, town_todo, open_round, town_a):
+    page = client_a.get(reverse("dashboard")).content.decode()
+    department = {int(pk) for pk in DEPARTMENT_ROW.findall(page)}
+    expected = {s.pk for s in Submission.objects.filter(round=open_round, town=town_a) if not _town_fills(s)}
+    assert len(department) == 9 and department == expected
+    assert not department & {int(pk) for pk, _state in TODO_ROW.findall(page)}
+    assert "由区级部门填报的考察点（9 项）" in page
+    row = page[page.index(f'data-item="{town_todo["3.4.1"].pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="answered-by" data-label="填报单位">区公安分局</td>' in row
+    assert '<span class="badge department-progress">部门填报中</span>' in row and "已退回" not in row
+    item_page = client_a.get(reverse("submission", args=[town_todo["3.4.1"].pk])).content.decode()
+    assert "您不是该考察点的填报单位，只能查看。" in item_page and 'id="withdraw"' not in item_page
+
+
+def _town_fills(submission):
+    return any(link.unit.level == "town" for link in submission.criterion.unit_links.all())
+
+
+@pytest.mark.parametrize(("params", "shown"), [
+    ({"status": "untouched"}, ["overdue"] * 27 + ["due_soon", "untouched"]),
+    ({"status": "draft"}, ["overdue"]),
+    ({"status": "returned"}, ["returned"]),
+    ({"status": "submitted"}, ["done"]),
+    ({"deadline": "overdue"}, ["overdue"] * 28),
+    ({"deadline": "due_soon"}, ["due_soon"]),
+    ({"status": "untouched", "deadline": "due_soon"}, ["due_soon"]),
+    ({"status": "nonsense", "deadline": "nonsense"}, ["returned"] + ["overdue"] * 28 + ["due_soon", "untouched", "done"]),
+])
+def test_town_todo_filters_keep_the_cards(client_a, town_todo, params, shown):
+    page = client_a.get(reverse("dashboard"), params).content.decode()
+    assert [state for _pk, state in TODO_ROW.findall(page)] == shown
+    assert _cards(page) == {"returned": 1, "overdue": 28, "due_soon": 1, "draft": 1, "untouched": 29}
+    assert '<div class="stat" id="progress-count">1 / 32</div>' in page
+    filtered = params.get("status") in {"untouched", "draft", "returned", "submitted"} or params.get("deadline") in {
+        "overdue", "due_soon"}
+    assert len(DEPARTMENT_ROW.findall(page)) == (0 if filtered else 9)
+
+
+def test_filters_survive_a_visit_to_an_item(client_a, town_todo, open_round):
+    item = town_todo["1.1.1"]
+    page = client_a.get(reverse("dashboard"), {"status": "draft", "round": open_round.pk}).content.decode()
+    link = f"/items/{item.pk}/?round={open_round.pk}&amp;status=draft"
+    assert f'<a class="item-link" href="{link}">' in page
+    item_page = client_a.get(f"/items/{item.pk}/", {"round": open_round.pk, "status": "draft"}).content.decode()
+    assert f'<a href="/items/?round={open_round.pk}&amp;status=draft">← 返回填报清单</a>' in item_page
+    response = client_a.post(f"/items/{item.pk}/?round={open_round.pk}&status=draft", {
+        "narrative": "改后的草稿", "completed_on": "", "version": str(item.version), "action": "save",
+    })
+    assert (response.status_code, response.url) == (302, f"/items/{item.pk}/?round={open_round.pk}&status=draft")
+    # Malformed filters are dropped, not carried along.
+    item_page = client_a.get(f"/items/{item.pk}/", {"status": "x", "town": "1.5", "deadline": "overdue"}).content.decode()
+    assert '<a href="/items/?deadline=overdue">← 返回填报清单</a>' in item_page
+
+
+def test_reviewer_checklist_status_filter_tells_untouched_from_draft(client, reviewer, town_todo, open_round):
+    client.force_login(reviewer)
+    drafts = client.get(reverse("dashboard"), {"status": "draft"}).content.decode()
+    assert drafts.count("data-item=") == 1 and f'data-item="{town_todo["1.1.1"].pk}"' in drafts
+    untouched = client.get(reverse("dashboard"), {"status": "untouched"}).content.decode()
+    assert untouched.count("data-item=") == 11 * 41 - 4  # 2.3④, 1.1.1, 2.3⑤ and 3.4.1 were saved
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_town_todo_query_count_constant(client, official_a, open_round, town_a, criteria, police, reviewer,
+                                        django_assert_num_queries, size):
+    if size == "large":
+        add_towns(open_round, 19)
+        for code in ("2.3④", "2.3⑤", "2.6.1"):
+            _submit(Submission.objects.get(round=open_round, town=town_a, criterion=criteria[code]), official_a)
+    client.force_login(official_a)
+    with django_assert_num_queries(9):
+        page = client.get(reverse("dashboard")).content.decode()
+    assert page.count("data-item=") == 41
+
+
+# --------------------------------------------------------------------------- 撤回 on the item page
+
+
+def test_withdraw_button_takes_submitted_item_back(client_a, item, official_a):
+    submitted = _submit(item, official_a)
+    page = client_a.get(reverse("submission", args=[item.pk])).content.decode()
+    assert '<button type="submit" name="action" value="withdraw" id="withdraw">撤回</button>' in page
+    assert f'<input type="hidden" name="version" value="{submitted.version}">' in page
+    response = client_a.post(reverse("submission", args=[item.pk]), {"action": "withdraw", "version": submitted.version})
+    assert response.status_code == 302
+    page = client_a.get(response.url).content.decode()
+    assert "已撤回为草稿，修改后请重新提交。" in page and 'id="withdraw"' not in page
+    item.refresh_from_db()
+    assert item.status == Status.DRAFT
+    assert list(Transition.objects.filter(submission=item).values_list("to_status", flat=True)) == [
+        Status.SUBMITTED, Status.DRAFT,
+    ]
+
+
+def test_withdraw_with_stale_or_malformed_version_changes_nothing(client_a, item, official_a):
+    submitted = _submit(item, official_a)
+    for version in (submitted.version - 1, "abc", ""):
+        response = client_a.post(reverse("submission", args=[item.pk]), {"action": "withdraw", "version": version})
+        assert "该考察点刚刚有变动，未撤回，请查看当前状态。" in client_a.get(response.url).content.decode()
+    item.refresh_from_db()
+    assert item.status == Status.SUBMITTED
+
+
+def test_no_withdraw_button_once_scored_or_for_reviewer(client, item, official_a, reviewer):
+    submitted = _submit(item, official_a)
+    client.force_login(reviewer)
+    assert 'id="withdraw"' not in client.get(reverse("submission", args=[item.pk])).content.decode()
+    services.score(submitted, user=reviewer, points=Decimal("1"), comment="", version=submitted.version)
+    client.force_login(official_a)
+    assert 'id="withdraw"' not in client.get(reverse("submission", args=[item.pk])).content.decode()
+
+
+# --------------------------------------------------------------------------- nothing typed is lost
+
+
+def _form_errors(page):
+    start = page.index('<ul class="errorlist" id="form-errors">')
+    return page[start:page.index("</ul>", start)]
+
+
+def test_chosen_file_dropped_by_figure_error_is_said_plainly(client_a, item):
+    response = client_a.post(reverse("submission", args=[item.pk]), {
+        "narrative": "我输入的说明文字", "completed_on": "2026-10-01", "metric_cameras_total": "200",
+        "metric_cameras_gov": "300", "version": "0", "action": "save",
+        "evidence_file": [upload("验收报告.pdf"), upload("点位图.pdf")], "evidence_description": "验收材料",
+    })
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert _form_errors(page) == (
+        '<ul class="errorlist" id="form-errors"><li>所选文件未上传，请重新选择文件（验收报告.pdf、点位图.pdf）。</li>'
+    )
+    assert "政府投资建设的监控摄像机数（300）不能大于辖区监控摄像机总数（200）。" in page
+    assert "我输入的说明文字" in page and 'value="验收材料"' in page and 'value="2026-10-01"' in page
+    assert Evidence.objects.count() == 0 and Figure.objects.count() == 0
+
+
+def test_chosen_file_dropped_by_conflict_is_said_plainly(client, item, official_a, official_a2):
+    client.force_login(official_a)
+    _post(client, item, narrative="第一人的内容")
+    client.force_login(official_a2)
+    response = client.post(reverse("submission", args=[item.pk]), {
+        "narrative": "第二人的内容", "version": "0", "action": "save", "evidence_file": upload(),
+        "evidence_description": "报告",
+    })
+    assert "所选文件未上传，请重新选择文件（证明.pdf）。" in _form_errors(response.content.decode())
+    assert Evidence.objects.count() == 0
+
+
+def test_description_without_file_is_kept_and_said(client_a, item):
+    response = _post(client_a, item, narrative="说明文字", evidence_description="监控验收报告")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "已填写材料说明但未选择文件，请选择文件后再保存，或清空材料说明。" in page
+    assert 'value="监控验收报告"' in page and "说明文字" in page
+    assert "所选文件未上传" not in page
+    item.refresh_from_db()
+    assert (item.narrative, item.version) == ("", 0)
+
+
+def test_two_files_at_once_with_one_description(client_a, item):
+    response = _post(client_a, item, action="submit", evidence_file=[upload("验收报告.pdf"), upload("点位图.pdf")],
+                     evidence_description="验收材料")
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == Status.SUBMITTED
+    assert [(e.original_name, e.description) for e in item.evidence.all()] == [
+        ("验收报告.pdf", "验收材料"), ("点位图.pdf", "验收材料"),
+    ]
+
+
+def test_one_refused_file_of_two_saves_nothing(client_a, item):
+    response = _post(client_a, item, evidence_file=[upload("验收报告.pdf"), upload("程序.pdf", EXE_BYTES)],
+                     evidence_description="验收材料")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "文件“程序.pdf”的内容与扩展名不符，可能已损坏或被改名，已拒绝上传。" in page
+    assert "所选文件未上传，请重新选择文件（验收报告.pdf、程序.pdf）。" in _form_errors(page)
+    item.refresh_from_db()
+    assert (Evidence.objects.count(), item.version) == (0, 0)
+
+
+def test_item_page_keys_browser_draft_by_user(client_a, item, official_a):
+    page = client_a.get(reverse("submission", args=[item.pk])).content.decode()
+    assert f'id="submission-form" data-user-id="{official_a.pk}" data-submission-id="{item.pk}"' in page
+    assert 'multiple' in page[page.index('name="evidence_file"') - 80:page.index('name="evidence_file"') + 80]

@@ -27,7 +27,7 @@ def test_standard_page_lists_every_criterion(client, reviewer, rubric, django_as
         Criterion.objects.create(indicator=template.indicator, code=f"6.1.{n + 2}", title="附加", content="附加",
                                  points=0, deadline=template.deadline, order=n + 2)
     client.force_login(reviewer)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get("/standard/").content.decode()
     assert page.count("<tr>") == 41 + extra + 1
 

@@ -38,7 +38,7 @@ def test_reviewer_scores_item_and_results_show_new_total(page, live_server, revi
     page.locator("textarea[name=override_reason]").fill("抽查发现 5 台未联网")
     page.get_by_role("button", name="评分", exact=True).click()
     expect(page.locator(".msg-success")).to_have_text("已评分：0.8 分。")
-    expect(page.locator("#status")).to_have_text("已评分")
+    expect(page).to_have_url(f"{live_server.url}/review/")
 
     page.get_by_role("link", name="评估结果").click()
     row = page.locator(f'tr[data-town="{town_a.pk}"]')

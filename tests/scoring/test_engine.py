@@ -25,6 +25,7 @@ from scoring.engine import (
     apply_late_policy,
     compute_results,
     deadline_state,
+    item_outcome,
     propose,
     rule_from_dict,
 )
@@ -843,3 +844,68 @@ def test_engine_imports_no_django():
     code = "import sys, scoring.engine; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert output == "[]\n"
+
+
+# --------------------------------------------------------------------------- granted extensions (延期)
+
+EXTENDED_TO = datetime.date(2017, 11, 15)  # CRITERION_A is due by 2017-09-30
+
+
+def _extended(awarded, completed_on, extended_to=EXTENDED_TO):
+    return ItemInput(1, CRITERION_A.id, None if awarded is None else Decimal(awarded), completed_on, extended_to)
+
+
+@pytest.mark.parametrize(
+    "completed_on, as_of, expected",
+    [
+        (datetime.date(2017, 11, 15), LATE_2017, DeadlineState.ON_TIME),
+        (datetime.date(2017, 11, 16), LATE_2017, DeadlineState.LATE),
+        (datetime.date(2017, 10, 1), LATE_2017, DeadlineState.ON_TIME),
+        (None, datetime.date(2017, 11, 16), DeadlineState.OVERDUE),
+        (None, datetime.date(2017, 11, 15), DeadlineState.DUE_SOON),
+        (None, datetime.date(2017, 10, 16), DeadlineState.DUE_SOON),
+        (None, datetime.date(2017, 10, 15), DeadlineState.NOT_DUE),
+    ],
+    ids=["on_extended_day", "day_after", "after_month_before_extension", "open_after", "open_on_day",
+         "open_30_days_before", "open_31_days_before"],
+)
+def test_extension_day_replaces_the_deadline_month(completed_on, as_of, expected):
+    outcome = item_outcome(CRITERION_A, _extended(None, completed_on), town_id=1, as_of=as_of, soon_days=30)
+    assert (outcome.state, outcome.extended, outcome.extended_to) == (expected, True, EXTENDED_TO)
+    assert outcome.deadline == YearMonth(2017, 9)
+
+
+def test_without_extension_the_month_decides_and_nothing_is_marked():
+    outcome = item_outcome(CRITERION_A, _item(1, CRITERION_A, None, datetime.date(2017, 10, 1)), town_id=1,
+                           as_of=LATE_2017)
+    assert (outcome.state, outcome.extended, outcome.extended_to) == (DeadlineState.LATE, False, None)
+
+
+def test_extension_may_also_shorten_the_deadline_day():
+    # The engine takes the granted day as given; the service only grants days after the deadline.
+    outcome = item_outcome(CRITERION_A, _extended(None, datetime.date(2017, 9, 20), datetime.date(2017, 9, 10)),
+                           town_id=1, as_of=LATE_2017)
+    assert outcome.state == DeadlineState.LATE
+
+
+def test_extension_keeps_points_a_deduct_policy_would_take():
+    policy = LatePolicy("deduct", Decimal("0.20"))
+    done = datetime.date(2017, 10, 20)
+    late = item_outcome(CRITERION_A, _item(1, CRITERION_A, "2.5", done), town_id=1, as_of=LATE_2017, policy=policy)
+    extended = item_outcome(CRITERION_A, _extended("2.5", done), town_id=1, as_of=LATE_2017, policy=policy)
+    assert (late.state, late.kept) == (DeadlineState.LATE, Decimal("2.0"))
+    assert (extended.state, extended.kept, extended.deducted) == (DeadlineState.ON_TIME, Decimal("2.5"), False)
+
+
+def test_extension_changes_only_its_own_item_in_results():
+    policy = LatePolicy("deduct", Decimal("0.20"))
+    done = datetime.date(2017, 10, 20)
+    towns = [TownInput(1, "雄州街道"), TownInput(2, "龙池街道")]
+    items = [_extended("2.5", done), _item(2, CRITERION_A, "2.5", done),
+             _item(1, CRITERION_B, "2", done), _item(2, CRITERION_B, "2", done)]
+    by_town = {r.town_id: r for r in _results(towns, items, policy=policy)}
+    assert (by_town[1].total, by_town[1].late) == (Decimal("4.5"), 0)
+    assert (by_town[2].total, by_town[2].late) == (Decimal("4.0"), 1)
+    assert [o.extended for o in by_town[1].items] == [True, False]
+    assert [o.extended for o in by_town[2].items] == [False, False]
+
