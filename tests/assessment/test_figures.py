@@ -98,3 +98,15 @@ def test_item_page_refuses_stale_figures_and_keeps_typing(client, item, official
     data["figure_versions"] = response.context["form"].data["figure_versions"]
     assert client.post(reverse("submission", args=[item.pk]), data).status_code == 302
     assert Figure.objects.get(town=item.town, metric=metrics["cameras_total"]).value == Decimal("14")
+
+
+def test_rereview_flag_shows_in_queue_and_review_page(client, open_round, town_a, criteria, official_a, reviewer, metrics):
+    coverage = Submission.objects.get(round=open_round, town=town_a, criterion=criteria["2.6.1"])
+    score_item(coverage, official_a, reviewer, "1.0")
+    compliance = Submission.objects.get(round=open_round, town=town_a, criterion=criteria["2.7③"])
+    _save(compliance, official_a, {metrics["villages_total"]: Decimal("12")}, None)
+    client.force_login(reviewer)
+    queue = client.get(reverse("review-queue"), {"status": "scored"}).content.decode()
+    assert queue.count("数据已变更，待复核") == 1
+    page = client.get(reverse("review", args=[coverage.pk])).content.decode()
+    assert 'id="figures-changed"' in page

@@ -12,9 +12,18 @@ def test_load_demo_refuses_without_debug(db, settings):
     assert User.objects.count() == 0
 
 
-def test_load_demo_creates_accounts_with_roles(db, settings):
+def test_load_demo_builds_accounts_and_two_rounds(db, settings, capsys):
+    """One load (it takes a while) checked for everything a first look needs."""
     settings.DEBUG = True
-    call_command("load_demo", password="demo-pass-1")
+    call_command("load_demo")
+    password = capsys.readouterr().out.strip().rsplit("密码：", 1)[1]
+    assert User.objects.get(username="leader").check_password(password)
+    _accounts_have_roles(password)
+    _round_has_every_state_in_every_town()
+    _last_years_round_is_published_and_archived()
+
+
+def _accounts_have_roles(password):
     users = {u.username: u for u in User.objects.filter(password__startswith="md5$").select_related("town", "unit", "district")}
     assert {name: u.role for name, u in users.items()} == {
         "admin": "admin", "reviewer": "reviewer", "leader": "viewer", "official1": "town", "official2": "town",
@@ -26,7 +35,7 @@ def test_load_demo_creates_accounts_with_roles(db, settings):
     }
     assert users["official1"].town != users["official2"].town
     assert users["admin"].is_superuser and users["admin"].is_staff
-    assert users["reviewer"].check_password("demo-pass-1")
+    assert users["reviewer"].check_password(password)
 
 
 def test_load_demo_twice_changes_nothing(db, settings, capsys):
@@ -39,16 +48,7 @@ def test_load_demo_twice_changes_nothing(db, settings, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == "演示账号已存在，未作任何修改。"
 
 
-def test_load_demo_generates_and_prints_password(db, settings, capsys):
-    settings.DEBUG = True
-    call_command("load_demo")
-    password = capsys.readouterr().out.strip().rsplit("密码：", 1)[1]
-    assert User.objects.get(username="leader").check_password(password)
-
-
-def test_load_demo_round_has_every_state_in_every_town(db, settings):
-    settings.DEBUG = True
-    call_command("load_demo", password="demo-pass-1")
+def _round_has_every_state_in_every_town():
     round_ = Round.objects.get(state=Round.State.OPEN)
     assert round_.submissions.count() == 11 * 41
     for town_id in round_.submissions.values_list("town_id", flat=True).distinct():
@@ -57,9 +57,7 @@ def test_load_demo_round_has_every_state_in_every_town(db, settings):
     assert round_.submissions.filter(status="returned").exclude(return_reason="").exists()
 
 
-def test_load_demo_has_last_years_round_published_and_archived(db, settings):
-    settings.DEBUG = True
-    call_command("load_demo", password="demo-pass-1")
+def _last_years_round_is_published_and_archived():
     last, current = Round.objects.order_by("opens_on")
     assert (last.state, current.state) == (Round.State.ARCHIVED, Round.State.OPEN)
     assert last.opens_on.year == current.opens_on.year - 1 or last.closes_on < current.opens_on

@@ -210,3 +210,16 @@ def test_opening_a_round_shows_setup_findings_and_asks_for_confirmation(client, 
     client.post(reverse("round-state", args=[new.pk]), {**data, "confirm_setup": "1"})
     new.refresh_from_db()
     assert new.state == State.OPEN
+
+
+def test_with_the_demos_dates_nothing_is_overdue_when_next_year_opens(open_round, reviewer, criteria):
+    """The demo's round takes the standard's months in its own year; a copy opened on 1 January of the next year
+    has every deadline in that year, so no item is overdue on the opening day."""
+    year = open_round.opens_on.year
+    RoundDeadline.objects.bulk_create(RoundDeadline(round=open_round, criterion=c, deadline=c.deadline.replace(year=year))
+                                      for c in criteria.values())
+    deadlines = round_services.copied_deadlines(open_round, year + 1)
+    assert round_services.due_on_opening(deadlines, datetime.date(year + 1, 1, 1), 0) == (0, 0)
+    new = _next_round(open_round, reviewer, opens_on=datetime.date(year + 1, 1, 1), deadlines=deadlines, confirm_past=False)
+    states = {outcome.state.value for row in round_results(new, as_of=new.opens_on) for outcome in row.items}
+    assert "overdue" not in states

@@ -1,12 +1,12 @@
 import pytest
-from django.core.management import call_command
 
 from assessment.models import Criterion
 
 
-def test_login_page_is_chinese_and_logs_in(client, db, settings):
-    settings.DEBUG = True
-    call_command("load_demo", password="demo-pass-1")
+def test_login_page_is_chinese_and_logs_in(client, official_a):
+    from tests.factories import UserFactory
+
+    UserFactory(role="town", username="official1", town=official_a.town, password="demo-pass-1")
     page = client.get("/accounts/login/").content.decode()
     assert "用户名" in page and "密码" in page
     bad = client.post("/accounts/login/", {"username": "official1", "password": "wrong"})
