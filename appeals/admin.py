@@ -8,31 +8,25 @@ class RoundAppealSettingsAdmin(admin.ModelAdmin):
     list_display = ("round", "appeal_days")
 
 
-@admin.register(Extension)
-class ExtensionAdmin(admin.ModelAdmin):
+class WrittenInThePortal(admin.ModelAdmin):
     """Read-only: requests and decisions are written through the portal's pages."""
 
-    list_display = ("submission", "asked_until", "status", "granted_until", "requested_by", "decided_by")
     list_filter = ("status",)
-    list_select_related = ("submission__town", "submission__criterion", "requested_by", "decided_by")
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Extension)
+class ExtensionAdmin(WrittenInThePortal):
+    list_display = ("submission", "asked_until", "status", "granted_until", "requested_by", "decided_by")
+    list_select_related = ("submission__town", "submission__criterion", "requested_by", "decided_by")
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
-    """Read-only: requests and decisions are written through the portal's pages."""
-
+class AppealAdmin(WrittenInThePortal):
     list_display = ("submission", "status", "points_before", "points_after", "requested_by", "decided_by")
-    list_filter = ("status",)
     list_select_related = ("submission__town", "submission__criterion", "requested_by", "decided_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

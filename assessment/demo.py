@@ -132,6 +132,8 @@ def _demo_item(submission, official, reviewer, figures, metrics, rng, today, wei
         return
     upload = SimpleUploadedFile(f"{submission.criterion.code}佐证材料.pdf", DEMO_PDF, content_type="application/pdf")
     services.add_evidence(saved, user=actor, upload=upload, description="工作台账及现场照片")
+    if not _demo_parts(saved, actor):
+        return  # a co-owned item whose lead unit has no demo account stays a draft
     saved = services.submit(saved, user=actor)
     _backdate(saved, today, rng)
     if reviewer is None:
@@ -169,6 +171,24 @@ def _town_official(town):
         official.set_unusable_password()
         official.save()
     return official
+
+
+def _demo_parts(submission, actor):
+    """The other units' parts of a co-owned item, by their demo accounts; False if `actor` is not the lead unit."""
+    from assessment import parts
+    from assessment.models import Part
+
+    if not parts.is_co_owned(submission.criterion):
+        return True
+    if parts.unit_of(actor, submission) != parts.lead_unit(submission.criterion):
+        return False
+    for unit in parts.owed_units(submission):
+        user = User.objects.filter(role=User.Role.DEPARTMENT, unit=unit, is_active=True).first()
+        if user:
+            existing = Part.objects.filter(submission=submission, unit=unit).first()
+            parts.save_part(submission, user=user, narrative=f"{unit.name}已按职责完成本单位部分。",
+                            version=existing.version if existing else 0)
+    return True
 
 
 def _department_actor(submission):

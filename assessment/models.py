@@ -609,3 +609,30 @@ class ExportJob(models.Model):
     @property
     def percent(self):
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class Part(models.Model):
+    """One 责任单位's part of a co-owned item (填报部分): its own narrative, which only that unit changes.
+
+    `version` grows with every save so a stale form is refused instead of overwriting newer work.
+    """
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="parts", verbose_name=_("填报"))
+    unit = models.ForeignKey(ResponsibleUnit, models.PROTECT, related_name="parts", verbose_name=_("责任单位"))
+    narrative = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("最后修改人")
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("填报部分")
+        verbose_name_plural = _("填报部分")
+        ordering = ["submission", "id"]
+        constraints = [models.UniqueConstraint(fields=["submission", "unit"], name="unique_part_per_unit")]
+
+    def __str__(self):
+        return f"{self.submission} · {self.unit}"

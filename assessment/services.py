@@ -173,18 +173,25 @@ def missing_for_submit(submission):
 
 
 @transaction.atomic
-def submit(submission, *, user):
-    """Submit for review. A second submit of the same item is refused, not repeated."""
+def submit(submission, *, user, missing_note=""):
+    """Submit for review. A second submit of the same item is refused, not repeated.
+
+    A co-owned item is submitted by its lead unit once the other units gave their parts, or with
+    `missing_note` saying why not (kept in the transition's comment); see `assessment.parts`.
+    """
+    from assessment.parts import submit_check
+
     locked = _lock(submission)
     if locked.status == Status.SUBMITTED:
         raise ServiceError(_("该考察点已提交，无需重复提交。"))
     refusal = edit_refusal(locked, user)
     if refusal:
         raise ServiceError(refusal)
+    comment = submit_check(locked, user, missing_note)
     missing = missing_for_submit(locked)
     if missing:
         raise Incomplete(missing)
-    _record(locked, Status.SUBMITTED, user)
+    _record(locked, Status.SUBMITTED, user, comment)
     locked.submitted_at = timezone.now()
     return _bump(locked, user)
 

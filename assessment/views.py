@@ -21,6 +21,7 @@ from assessment.figures import versions as figure_versions
 from assessment.forms import METRIC_PREFIX, SubmissionForm, plain_number
 from assessment.models import CriterionUnit, Submission, Town
 from assessment.paging import query_without_page
+from assessment.parts import part_rows
 from assessment.rounds import last_year_values, previous_figures, progress, unit_input
 from assessment.scoping import (
     get_evidence_for_user,
@@ -231,7 +232,7 @@ def _after_save(request, saved, wants_submit):
         messages.success(request, _("草稿已保存。"))
         return _to_item(request, saved.pk)
     try:
-        services.submit(saved, user=request.user)
+        services.submit(saved, user=request.user, missing_note=request.POST.get("missing_note", ""))
     except services.ServiceError as error:
         messages.warning(request, _("草稿已保存。") + error.message)
         return _to_item(request, saved.pk)
@@ -256,6 +257,7 @@ def _conflict(request, submission, form, conflict, wants_submit):
 def _render_detail(request, submission, form):
     refusal = services.edit_refusal(submission, request.user)
     outcome = outcome_for(submission)
+    inputs = unit_input(submission) if submission.criterion.unit_links.count() > 1 else []
     context = {
         "submission": submission,
         "criterion": submission.criterion,
@@ -267,7 +269,8 @@ def _render_detail(request, submission, form):
         "timeline": build_timeline(submission),
         "outcome": outcome,
         "conflict": getattr(request, "conflict", None),
-        "unit_input": unit_input(submission) if submission.criterion.unit_links.count() > 1 else [],
+        "unit_input": inputs,
+        "parts": part_rows(submission, request.user, inputs, editable=refusal is None),
         "can_withdraw": (submission.status == Submission.Status.SUBMITTED and request.user.can_fill(submission)
                          and submission.round.is_open(timezone.localdate())),
         "back_query": todo.checklist_query(request.GET),
