@@ -26,6 +26,7 @@ setup: $(VENV)/.installed assets
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo --password $(DEMO_PASSWORD)
+	DJANGO_DEBUG=1 $(PY) manage.py send_reminders
 	DJANGO_DEBUG=1 $(PY) manage.py schedule_reminders
 	DJANGO_DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -53,7 +53,7 @@ def score_item(item, official, reviewer, points, completed_on=None):
         figures={m: Decimal("10") for m in item.criterion.metrics.all()}, version=item.version,
     )
     services.add_evidence(saved, user=official, upload=upload(), description="d")
-    saved = services.submit(saved, user=official)
+    saved = services.submit(saved, user=official, missing_note="其他单位的部分另行提交")
     return services.score(saved, user=reviewer, points=Decimal(points), comment="", override_reason="按材料评定",
                           version=saved.version)
 
