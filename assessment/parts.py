@@ -50,6 +50,30 @@ def unit_of(user, submission):
     return next(u for u in units if u.id == user.unit_id)
 
 
+def main_answer_refusal(submission, user):
+    """On a co-owned item only the lead unit writes the item's own narrative, date and figures; the other units
+    write their part (unless the lead unit has no active account). None when this user may write them."""
+    _prefetch(submission)
+    if not is_co_owned(submission.criterion):
+        return None
+    lead = lead_unit(submission.criterion)
+    # A lead unit without any active account cannot answer: then any co-owner may write the item's answer.
+    if unit_of(user, submission) == lead or lead.id not in staffed_units(submission):
+        return None
+    return _("该考察点的说明和数据由牵头单位（%(lead)s）填写，贵单位请填写下方“本单位填报部分”。") % {"lead": lead.name}
+
+
+def may_remove_evidence(user, evidence):
+    """A unit removes only the evidence its own people uploaded (on an item with a single unit, that is everyone who
+    may fill it). An uploader whose account is gone counts as no unit's."""
+    submission = evidence.submission
+    _prefetch(submission)
+    if not is_co_owned(submission.criterion):
+        return True
+    uploader = evidence.uploaded_by
+    return uploader is not None and unit_of(uploader, submission) == unit_of(user, submission)
+
+
 def staffed_units(submission):
     """Ids of the item's units with an active account: the town's officials, or a department's. One query."""
     units = [link.unit for link in links(submission.criterion)]

@@ -139,8 +139,10 @@ def save_draft(submission, *, user, narrative, completed_on, figures, version, f
     `figures` maps Metric → Decimal or None (None clears the figure); `figure_versions` maps metric code →
     the version each figure had when the form was read (see `assessment.figures.save_figures`).
     """
+    from assessment.parts import main_answer_refusal
+
     locked = _lock(submission)
-    refusal = edit_refusal(locked, user)
+    refusal = edit_refusal(locked, user) or main_answer_refusal(locked, user)
     if refusal:
         raise ServiceError(refusal)
     if locked.version != version:
@@ -257,6 +259,10 @@ def delete_evidence(evidence, *, user):
     refusal = edit_refusal(locked, user)
     if refusal:
         raise ServiceError(refusal)
+    from assessment.parts import may_remove_evidence
+
+    if not may_remove_evidence(user, evidence):
+        raise ServiceError(_("只能删除本单位上传的佐证材料。"))
     name, storage = evidence.file.name, evidence.file.storage
     evidence._history_user = user
     evidence.delete()

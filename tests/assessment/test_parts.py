@@ -112,3 +112,28 @@ def test_item_page_shows_parts_and_saves_own_part(client, co_item, police):
     town_unit = lead_unit(co_item.criterion)
     client.post(reverse("submission-part", args=[co_item.pk]), {"unit": town_unit.pk, "version": "0", "part_narrative": "x"})
     assert not Part.objects.filter(unit=town_unit).exists()
+
+
+def test_co_owner_cannot_overwrite_the_leads_answer_or_delete_its_evidence(open_round, town_a, criteria, official_a, police):
+    """区公安分局 on 1.1.1 (led by the town): it writes its part, not the town's narrative, and cannot remove the
+    town's evidence; it may remove its own."""
+    import datetime
+
+    from assessment import services
+    from assessment.models import Evidence, Submission
+    from tests.factories import upload
+
+    item = Submission.objects.get(round=open_round, town=town_a, criterion=criteria["1.1.1"])
+    saved = services.save_draft(item, user=official_a, narrative="街镇说明", completed_on=datetime.date(2026, 10, 1),
+                                figures={}, version=item.version)
+    town_file = services.add_evidence(saved, user=official_a, upload=upload(), description="街镇材料")
+    police_file = services.add_evidence(saved, user=police, upload=upload(), description="公安材料")
+    with pytest.raises(services.ServiceError) as error:
+        services.save_draft(saved, user=police, narrative="公安改写", completed_on=None, figures={}, version=saved.version)
+    assert error.value.message == "该考察点的说明和数据由牵头单位（各街镇）填写，贵单位请填写下方“本单位填报部分”。"
+    with pytest.raises(services.ServiceError) as error:
+        services.delete_evidence(Evidence.objects.get(pk=town_file.pk), user=police)
+    assert error.value.message == "只能删除本单位上传的佐证材料。"
+    services.delete_evidence(Evidence.objects.get(pk=police_file.pk), user=police)
+    saved.refresh_from_db()
+    assert (saved.narrative, list(saved.evidence.values_list("description", flat=True))) == ("街镇说明", ["街镇材料"])
