@@ -53,13 +53,15 @@ def test_admin_opens_next_year_and_official_works_in_both(page, live_server, las
     page.get_by_role("button", name="退出").click()
 
     login(page, live_server, "official1")
-    page.locator("#round-select").select_option(str(last_year["round"].pk))
+    with page.expect_navigation():
+        page.locator("#round-select").select_option(str(last_year["round"].pk))
     page.get_by_role("link", name="评估结果").click()
     expect(page.locator("#round-select")).to_have_value(str(last_year["round"].pk))
     expect(page.locator("h1")).to_contain_text("2025年度达标评估")
     expect(page.locator(f'tr[data-town="{last_year["town"].pk}"] .total')).to_have_text("1.0")
 
-    page.locator("#round-select").select_option(str(new.pk))
+    with page.expect_navigation():
+        page.locator("#round-select").select_option(str(new.pk))
     item = Submission.objects.get(round=new, town=last_year["town"], criterion__code="2.3④")
     page.goto(f"{live_server.url}/items/{item.pk}/")
     expect(page.locator("#last-year-metric_cameras_total")).to_contain_text("10")
