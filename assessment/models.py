@@ -345,7 +345,7 @@ class Round(models.Model):
         return self.name
 
     @property
-    def results_published(self):
+    def results_published(self) -> bool:
         return self.state in self.State.RESULTS_PUBLIC
 
     @property

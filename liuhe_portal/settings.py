@@ -5,11 +5,15 @@ SECRET_KEY is mandatory unless DJANGO_DEBUG is on.
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from import_export.formats.base_formats import CSV, XLSX
+
+from liuhe_portal.logs import build_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "health_check",
     "assessment",
     "scoring",
     "notices",
@@ -58,13 +63,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "liuhe_portal.middleware.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "liuhe_portal.middleware.no_store_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -95,6 +103,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# SQLite is for a first run on a laptop; a production portal needs PostgreSQL (concurrent writes, backups).
+if not DEBUG and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env_bool("ALLOW_SQLITE"):
+    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL when DJANGO_DEBUG is off (or set ALLOW_SQLITE=1).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "assessment.User"
@@ -115,17 +126,21 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Apache ECharts, installed from npm by `make setup` (package.json), served as our own static file.
 if (BASE_DIR / "node_modules" / "echarts" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"))
+STATICFILES_FINDERS = [
+    "liuhe_portal.staticfiles.PortalFinder",  # of node_modules, only the files pages load
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 REST_FRAMEWORK = {
@@ -147,11 +162,35 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
-# Behind an HTTPS proxy (DJANGO_HTTPS=1): secure cookies, redirect to HTTPS, trust the proxy's scheme header.
+# Behind an HTTPS proxy (DJANGO_HTTPS=1): secure cookies, redirect to HTTPS, trust the proxy's scheme header, and
+# HSTS (a year, subdomains included, preload) so that `manage.py check --deploy` has nothing to say.
 if env_bool("DJANGO_HTTPS"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a monitor on the server itself may ask gunicorn over plain HTTP
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # turned off on purpose (SECURE_HSTS_PRELOAD=0)
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline; inline style
+# attributes stay allowed (the admin, the charts library and the health page use them). Evidence PDFs are shown in
+# a same-origin frame on the review page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 # Officials share office computers: a login lasts a working day, not Django's two weeks.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 
@@ -184,3 +223,13 @@ NOTICE_CHANNELS = env_list("NOTICE_CHANNELS", "notices.channels.in_portal,notice
 PORTAL_URL = os.environ.get("PORTAL_URL", "")
 # The hour (Asia/Shanghai) the daily 到期提醒 runs in the background worker (manage.py schedule_reminders).
 REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))
+
+# Who is mailed each server error: ADMINS="张三 <zhang@example.gov.cn>,李四 <li@example.gov.cn>".
+ADMINS = [(name, address) for name, address in getaddresses(env_list("ADMINS")) if address]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Logs: stdout always; rotating portal.log and security.log under LOG_DIR when it is set (liuhe_portal/logs.py).
+LOG_DIR = Path(os.environ["LOG_DIR"]) if os.environ.get("LOG_DIR") else None
+LOGGING = build_logging(LOG_DIR, os.environ.get("LOG_LEVEL", "INFO").upper())
+
+# /healthz fails when the oldest task waiting for the worker has waited longer than this.
+HEALTH_MAX_TASK_AGE_MINUTES = int(os.environ.get("HEALTH_MAX_TASK_AGE_MINUTES", "30"))

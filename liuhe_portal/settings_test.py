@@ -4,6 +4,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("ALLOW_SQLITE", "1")  # tests run on SQLite when DATABASE_URL is unset
 
 from liuhe_portal.settings import *  # noqa: E402,F403
 
