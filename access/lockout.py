@@ -39,3 +39,12 @@ def locked_usernames(usernames):
 def unlock(username):
     """Lift every lockout and forget the failures of `username`; returns how many records went."""
     return reset(username=username)
+
+
+def flag_django_request(sender, request, **kwargs):
+    """user_locked_out receiver: the API's request is DRF's wrapper, so axes flags the wrapper; copy the flag to
+    Django's own request, which AxesMiddleware reads to answer with `lockout_response`."""
+    inner = getattr(request, "_request", None)
+    if inner is not None:
+        inner.axes_locked_out = True
+        inner.axes_credentials = getattr(request, "axes_credentials", None)

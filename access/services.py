@@ -26,7 +26,7 @@ def mark_password_reset(request, user):
     """An administrator set `user`'s password: its owner must choose a new one at the next login."""
     with transaction.atomic():
         user.must_change_password = True
-        user.save(update_fields=["must_change_password", "password", "password_changed_at"])
+        user.save(update_fields=["must_change_password"])
         record(request, "password_reset", target=user.username)
 
 

@@ -258,12 +258,25 @@ class User(AbstractUser):
         if self.role == self.Role.TOWN and self.district_id is not None:
             raise ValidationError({"district": _("街镇填报员的所属区由其街镇决定，请留空。")})
 
-    def set_password(self, raw_password):
-        """Every way a password is set passes here, so its age (PASSWORD_MAX_AGE_DAYS) is always known."""
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._stored_password = user.__dict__.get("password")
+        return user
+
+    def save(self, *args, **kwargs):
+        """Dates every new password hash, however it was set (set_password, create_user, a form, an import), so its
+        age (PASSWORD_MAX_AGE_DAYS) is always known."""
         from django.utils import timezone
 
-        super().set_password(raw_password)
-        self.password_changed_at = timezone.now()
+        stored = getattr(self, "_stored_password", None)
+        if "password" in self.__dict__ and self.password != stored:
+            self.password_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "password" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)
+        self._stored_password = self.__dict__.get("password")
 
     # Roles, each in one place; views, services, templates and the API ask these.
 
