@@ -61,7 +61,7 @@ def two_factor_enrol(request):
             django_otp.login(request, device)
             request.session[BACKUP_CODES_KEY] = codes
             return redirect(f"{reverse('two-factor-backup-codes')}?{urlencode({'next': _next_url(request)})}")
-        form.add_error("token", _("验证码不正确，请核对手机时间后重新输入最新的验证码。"))
+        form.add_error("token", _("验证码不正确，请核对手机时间后重新输入最新的验证码（连续输错须稍候再试）。"))
     context = {"form": form, "qr_svg": _qr_svg(device), "secret": _secret(device), "next": _next_url(request)}
     return render(request, "access/two_factor_enrol.html", context)
 
@@ -98,7 +98,7 @@ def two_factor_verify(request):
             django_otp.login(request, device)
             return redirect(_next_url(request))
         record(request, "2fa_failed", stage="login")
-        form.add_error("token", _("验证码不正确或已使用，请重新输入。"))
+        form.add_error("token", _("验证码不正确或已使用，请重新输入（连续输错须稍候再试）。"))
     return render(request, "access/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 
