@@ -224,6 +224,7 @@ def _build(rows, existing, by, errors):
         if user is None:
             user, password = User(username=username), generate_password()
             user.set_password(password)
+            user.must_change_password = True  # an initial password is handed out on paper: the owner replaces it
         was_town = user.pk is not None and user.role == User.Role.TOWN
         user.last_name, user.first_name, user.role, user.phone, user.is_active = name, "", role, phone, True
         user.town, user.unit = town, unit

@@ -158,9 +158,27 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "district", "town", "unit", "is_active")
     list_filter = ("role", "district", "town", "unit", "is_active")
     list_select_related = ("district", "town", "unit")
-    fieldsets = BaseUserAdmin.fieldsets + ((_("门户角色"), {"fields": ("role", "district", "town", "unit", "phone")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("门户角色"), {"fields": ("role", "district", "town", "unit", "phone")}),
+        (_("登录安全"), {"fields": ("must_change_password",)}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("门户角色"), {"fields": ("role", "district", "town", "unit")}),)
     actions = ["delete_selected"]
+
+    # A password an administrator chose is known to two people: its owner replaces it at the next login.
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            from access.services import mark_password_reset
+
+            mark_password_reset(request, self.get_object(request, unquote(id)))
+        return response
 
     # Users are never deleted once they have acted in a round: `accounts.deactivate_user` stops them instead,
     # from the delete page and from the bulk action alike. Accounts that never acted are deleted as usual.

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+import audit
 from assessment.exports import start_export
 from assessment.models import ExportJob, Rubric, Town
 from assessment.permissions import requires
@@ -29,6 +30,7 @@ def round_export(request):
     round_ = round_for_user(request.user, request.POST.get("round"))
     if round_ is None:
         raise Http404
+    audit.record(request, "export", workbook="round", round=round_.pk)
     towns = Town.objects.filter(district_id=round_.district_id).count()
     if towns <= settings.EXPORT_SYNC_MAX_TOWNS:
         return xlsx_response(build_round_workbook(round_), workbook_filename(round_))
@@ -40,6 +42,7 @@ def round_export(request):
 def town_export(request, town_id):
     """A town's own workbook: readers for any town, a town official for theirs once results are published."""
     round_, town = get_results_for_user(request.user, request.GET.get("round"), town_id)
+    audit.record(request, "export", workbook="town", round=round_.pk, town=town.pk)
     return xlsx_response(build_round_workbook(round_, town=town), workbook_filename(round_, town))
 
 
@@ -48,6 +51,7 @@ def standard_export(request):
     rubric = Rubric.objects.order_by("-version", "-id").first()
     if rubric is None:
         raise Http404
+    audit.record(request, "export", workbook="standard", rubric=rubric.pk)
     return xlsx_response(build_standard_workbook(rubric), f"{rubric.title}.xlsx")
 
 
@@ -68,4 +72,5 @@ def export_job_download(request, pk):
     job = get_export_job_for_user(request.user, pk)
     if job.status != ExportJob.Status.DONE:
         raise Http404
+    audit.record(request, "export", workbook="job", job=job.pk)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)

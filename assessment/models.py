@@ -76,6 +76,7 @@ class Rubric(models.Model):
     source = models.CharField(_("出处"), max_length=200, blank=True)
     notes = models.TextField(_("录入说明"), blank=True)
 
+    history = HistoricalRecords()
     class Meta:
         verbose_name = _("评估标准")
         verbose_name_plural = _("评估标准")
@@ -93,6 +94,7 @@ class Section(models.Model):
     points = models.DecimalField(_("分值"), **POINTS)
     order = models.PositiveIntegerField(_("排序"), default=0)
 
+    history = HistoricalRecords()
     class Meta:
         verbose_name = _("一类指标")
         verbose_name_plural = _("一类指标")
@@ -110,6 +112,7 @@ class Indicator(models.Model):
     points = models.DecimalField(_("分值"), **POINTS)
     order = models.PositiveIntegerField(_("排序"), default=0)
 
+    history = HistoricalRecords()
     class Meta:
         verbose_name = _("二类指标")
         verbose_name_plural = _("二类指标")
@@ -169,6 +172,7 @@ class Criterion(models.Model):
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
 
+    history = HistoricalRecords()
     class Meta:
         verbose_name = _("考察点")
         verbose_name_plural = _("考察点")
@@ -195,6 +199,7 @@ class CriterionUnit(models.Model):
     unit = models.ForeignKey(ResponsibleUnit, models.PROTECT, related_name="criterion_links", verbose_name=_("责任单位"))
     order = models.PositiveIntegerField(_("排序"), default=0)
 
+    history = HistoricalRecords()
     class Meta:
         verbose_name = _("考察点责任单位")
         verbose_name_plural = _("考察点责任单位")
@@ -229,6 +234,12 @@ class User(AbstractUser):
         help_text=_("区级账号只看本区；留空为市级账号，可看所有区。街镇填报员随所属街镇。"),
     )
     phone = models.CharField(_("手机"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"), default=False,
+        help_text=_("管理员新建、导入或重置密码的账号，首次登录须先修改密码"),
+    )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "password_changed_at"])
 
     class Meta:
         verbose_name = _("用户")
@@ -246,6 +257,26 @@ class User(AbstractUser):
             raise ValidationError({"town": _("只有街镇填报员可以绑定街镇。")})
         if self.role == self.Role.TOWN and self.district_id is not None:
             raise ValidationError({"district": _("街镇填报员的所属区由其街镇决定，请留空。")})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._stored_password = user.__dict__.get("password")
+        return user
+
+    def save(self, *args, **kwargs):
+        """Dates every new password hash, however it was set (set_password, create_user, a form, an import), so its
+        age (PASSWORD_MAX_AGE_DAYS) is always known."""
+        from django.utils import timezone
+
+        stored = getattr(self, "_stored_password", None)
+        if "password" in self.__dict__ and self.password != stored:
+            self.password_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "password" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)
+        self._stored_password = self.__dict__.get("password")
 
     # Roles, each in one place; views, services, templates and the API ask these.
 
@@ -276,6 +307,11 @@ class User(AbstractUser):
     def can_manage_accounts(self):
         """May create and update accounts in bulk (导入账号): superusers and administrators."""
         return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
+
+    @property
+    def needs_second_factor(self):
+        """Must log in with a second factor (TOTP) when REQUIRE_2FA is on: those who score or manage accounts."""
+        return self.can_review or self.can_manage_accounts
 
     @property
     def fills_items(self):
@@ -336,6 +372,7 @@ class Round(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    history = HistoricalRecords(excluded_fields=["created_at"])
     class Meta:
         verbose_name = _("年度考评")
         verbose_name_plural = _("年度考评")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+import audit
 from assessment import services, todo
 from assessment.api import rubric_tree_queryset
 from assessment.department_views import answered_criteria
@@ -283,6 +284,7 @@ def _render_detail(request, submission, form):
 def evidence_download(request, pk):
     """Evidence is served only through here, after the scope check; `?inline=1` shows PDFs and images."""
     evidence = get_evidence_for_user(request.user, pk)
+    audit.record(request, "evidence_download", evidence=evidence.pk, submission=evidence.submission_id)
     inline = request.GET.get("inline") == "1" and evidence.kind in INLINE_TYPES
     response = FileResponse(
         evidence.file.open("rb"), as_attachment=not inline, filename=evidence.original_name,

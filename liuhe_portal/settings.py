@@ -4,6 +4,7 @@ DATABASE_URL selects the database (default: an SQLite file beside manage.py);
 SECRET_KEY is mandatory unless DJANGO_DEBUG is on.
 """
 
+import datetime
 import os
 from email.utils import getaddresses
 from pathlib import Path
@@ -56,10 +57,16 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "health_check",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "assessment",
     "scoring",
     "notices",
     "appeals",
+    "access",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -73,9 +80,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "liuhe_portal.middleware.no_store_middleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "access.middleware.IdleTimeoutMiddleware",
+    "access.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "liuhe_portal.urls"
@@ -113,9 +125,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The lockout check runs before any password is compared (django-axes); then the usual model backend.
+AUTHENTICATION_BACKENDS = ["access.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -148,7 +165,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "access.api.AccountInGoodStanding"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "assessment.api_support.Pagination",  # ?limit= at most 500
     "PAGE_SIZE": 100,
@@ -233,3 +250,20 @@ LOGGING = build_logging(LOG_DIR, os.environ.get("LOG_LEVEL", "INFO").upper())
 
 # /healthz fails when the oldest task waiting for the worker has waited longer than this.
 HEALTH_MAX_TASK_AGE_MINUTES = int(os.environ.get("HEALTH_MAX_TASK_AGE_MINUTES", "30"))
+# 登录失败处理 (等保): after AXES_FAILURE_LIMIT failures for one username from one address, that pair is locked for
+# AXES_COOLOFF_MINUTES; an administrator can unlock it earlier (账号解锁 on the accounts page, or the axes admin).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "access.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Passwords older than this many days must be changed at the next page (0: never expire).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "0"))
+# Two-factor login (TOTP) for 视频办 reviewers and administrators; on in production, off by default in development.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "六合区技防达标评估门户"
+# Minutes without a request after which the session ends (besides SESSION_COOKIE_AGE's absolute limit).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "30"))
+# Days audit records are kept (网络安全法 §21: at least 180); `manage.py purge_audit` removes older ones daily.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))

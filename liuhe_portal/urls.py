@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="assessment/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("access.urls")),
     path("appeals/", include("appeals.urls")),
     path("", include("notices.urls")),
     path("", include("assessment.urls")),

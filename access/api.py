@@ -1,0 +1,20 @@
+"""The API's share of the account rules, for users the API authenticates itself (HTTP Basic)."""
+
+from rest_framework.permissions import BasePermission
+
+from access.middleware import STEP_MESSAGES
+from access.policy import pending_step
+
+
+class AccountInGoodStanding(BasePermission):
+    """403 with a Chinese reason while the account must change its password or pass two-factor login first.
+
+    An account that needs two-factor login can use the API only from a verified browser session.
+    """
+
+    def has_permission(self, request, view):
+        step = pending_step(request.user)
+        if step is not None:
+            self.message = str(STEP_MESSAGES[step])
+            return False
+        return True
