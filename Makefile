@@ -29,6 +29,7 @@ run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo --password $(DEMO_PASSWORD)
 	DJANGO_DEBUG=1 $(PY) manage.py send_reminders
 	DJANGO_DEBUG=1 $(PY) manage.py schedule_reminders
+	DJANGO_DEBUG=1 $(PY) manage.py purge_exports --schedule
 	DJANGO_DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)

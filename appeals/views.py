@@ -6,7 +6,6 @@ services' (`appeals.services`).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from appeals.forms import (
     first_error,
 )
 from appeals.models import Appeal, Extension
+from assessment import files
 from assessment.permissions import requires
 from assessment.scoping import get_submission_for_user, submissions_for_user
 from assessment.services import ServiceError
@@ -99,8 +99,7 @@ def extension_decide(request, pk):
 def extension_file(request, pk):
     """An extension's file is served only to those who may see its item."""
     extension = get_object_or_404(_in_scope(Extension, request.user).exclude(file=""), pk=pk)
-    return FileResponse(extension.file.open("rb"), as_attachment=True, filename=extension.original_name,
-                        content_type="application/octet-stream")
+    return files.serve(extension.file, filename=extension.original_name, content_type="application/octet-stream")
 
 
 @login_required

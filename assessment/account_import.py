@@ -30,6 +30,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from assessment.models import ResponsibleUnit, Town, User
+from assessment.xlsx_guard import TooManyRows, XlsxRefused, check_xlsx
 
 USERNAME, NAME, ROLE, TOWN, UNIT, PLACE, PHONE = "用户名", "姓名", "角色", "街镇", "责任单位", "街镇或责任单位", "手机"
 PLACE_ALIASES = {PLACE, "街镇/责任单位", "街镇或单位", "所属单位"}
@@ -97,6 +98,12 @@ def import_accounts(file, *, by):
 
 def read_rows(file):
     """[(sheet row number, {column: text})] of the first sheet's non-blank rows, or AccountImportError."""
+    try:
+        check_xlsx(file, max_rows=MAX_ROWS + 1)  # + the header row
+    except TooManyRows as refused:
+        raise AccountImportError([_("一次最多导入 %(n)s 个账号。") % {"n": MAX_ROWS}]) from refused
+    except XlsxRefused as refused:
+        raise AccountImportError([refused.message]) from refused
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import XLSX
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -36,6 +37,7 @@ from assessment.models import (
 )
 from assessment.resources import SHEET_TITLE, CriterionResource
 from assessment.services import ensure_checklist
+from assessment.xlsx_guard import GuardedXLSX, XlsxRefused
 
 admin.site.site_header = _("六合区技防达标评估门户 · 管理")
 admin.site.site_title = _("技防达标评估门户")
@@ -118,6 +120,16 @@ class CriterionAdmin(ImportExportModelAdmin):
 
     def get_export_filename(self, request, queryset, file_format):
         return f"{SHEET_TITLE}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def get_import_formats(self):
+        return [GuardedXLSX if format_ is XLSX else format_ for format_ in super().get_import_formats()]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A refused xlsx (zip bomb, too many rows) says why in Chinese instead of naming an exception."""
+        if isinstance(e, XlsxRefused):
+            form.add_error("import_file", e.message)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def _do_file_export(self, file_format, request, queryset, export_form=None):
         """import-export writes `filename="…"` raw, which Django MIME-encodes for a Chinese name and browsers then

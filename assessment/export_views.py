@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 import audit
-from assessment.exports import start_export
+from assessment import files
+from assessment.exports import expire_stale, start_export
 from assessment.models import ExportJob, Rubric, Town
 from assessment.permissions import requires
 from assessment.scoping import get_export_job_for_user, get_results_for_user, round_for_user
@@ -57,11 +58,13 @@ def standard_export(request):
 
 @login_required
 def export_job(request, pk):
+    expire_stale()
     return render(request, "assessment/export_job.html", {"job": get_export_job_for_user(request.user, pk)})
 
 
 @login_required
 def export_job_status(request, pk):
+    expire_stale()  # the page polling a job whose worker died learns it here
     job = get_export_job_for_user(request.user, pk)
     return JsonResponse({"status": job.status, "label": job.get_status_display(), "done": job.done,
                          "total": job.total, "percent": job.percent, "error": job.error})
@@ -73,4 +76,14 @@ def export_job_download(request, pk):
     if job.status != ExportJob.Status.DONE:
         raise Http404
     audit.record(request, "export", workbook="job", job=job.pk)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=XLSX)
+    return files.serve(job.file, filename=job.filename, content_type=XLSX)
+
+
+@login_required
+@require_POST
+def export_job_retry(request, pk):
+    """A failed job is asked for again: the new (or an already running, or a finished up-to-date) job's page."""
+    job = get_export_job_for_user(request.user, pk)
+    if job.status != ExportJob.Status.FAILED:
+        return redirect("export-job", pk=job.pk)
+    return redirect("export-job", pk=start_export(job.round, user=request.user, town=job.town).pk)

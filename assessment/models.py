@@ -614,7 +614,8 @@ class ExportJob(models.Model):
     """A workbook built in the background, with progress a page can poll.
 
     Files are private: they are served only through the job's download view,
-    which applies the same scope as the data they contain.
+    which applies the same scope as the data they contain. Lifecycle rules are
+    in `assessment.exports` (reuse, expiry) and `assessment.export_purge`.
     """
 
     class Status(models.TextChoices):
@@ -634,6 +635,12 @@ class ExportJob(models.Model):
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("最近进展时间"), null=True, blank=True, help_text=_("排队、开始和每完成一个街镇时更新；长时间不变视为中断")
+    )
+    fingerprint = models.CharField(
+        _("数据指纹"), max_length=64, blank=True, help_text=_("生成时考评数据的摘要；数据未变时再次导出直接使用本文件")
+    )
 
     class Meta:
         verbose_name = _("导出任务")

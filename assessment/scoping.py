@@ -175,10 +175,18 @@ def get_results_for_user(user, raw_round_id, town_id):
 
 
 def export_jobs_for_user(user):
-    """A background export belongs to whoever asked for it: its file holds their scope's data."""
+    """Export jobs whose workbook this user may download: a round's whole workbook for readers of the round, a
+    town's own for its officials once results are published. The same workbook is built once and shared by
+    everyone who may ask for it (assessment.exports)."""
     if not user.is_authenticated:
         return ExportJob.objects.none()
-    return ExportJob.objects.filter(requested_by=user)
+    rounds = rounds_for_user(user)
+    if user.sees_all_towns:
+        return ExportJob.objects.filter(round__in=rounds)  # a round's towns are of its district
+    if user.is_town_official:
+        published = rounds.filter(state__in=Round.State.RESULTS_PUBLIC)
+        return ExportJob.objects.filter(round__in=published, town_id=user.town_id)
+    return ExportJob.objects.none()
 
 
 def get_export_job_for_user(user, pk):

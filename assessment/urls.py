@@ -42,6 +42,7 @@ urlpatterns = [
     path("exports/<int:pk>/", export_views.export_job, name="export-job"),
     path("exports/<int:pk>/status/", export_views.export_job_status, name="export-job-status"),
     path("exports/<int:pk>/download/", export_views.export_job_download, name="export-job-download"),
+    path("exports/<int:pk>/retry/", export_views.export_job_retry, name="export-job-retry"),
     path("api/rubric/", api.rubric_detail, name="api-rubric"),
     path("api/rounds/", api.RoundList.as_view(), name="api-rounds"),
     path("api/submissions/", api.SubmissionList.as_view(), name="api-submissions"),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 import audit
-from assessment import services, todo
+from assessment import files, services, todo
 from assessment.api import rubric_tree_queryset
 from assessment.department_views import answered_criteria
 from assessment.figures import stored_with_versions
@@ -286,12 +286,8 @@ def evidence_download(request, pk):
     evidence = get_evidence_for_user(request.user, pk)
     audit.record(request, "evidence_download", evidence=evidence.pk, submission=evidence.submission_id)
     inline = request.GET.get("inline") == "1" and evidence.kind in INLINE_TYPES
-    response = FileResponse(
-        evidence.file.open("rb"), as_attachment=not inline, filename=evidence.original_name,
-        content_type=INLINE_TYPES.get(evidence.kind, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.serve(evidence.file, filename=evidence.original_name, inline=inline,
+                       content_type=INLINE_TYPES.get(evidence.kind, "application/octet-stream"))
 
 
 @login_required

@@ -159,6 +159,30 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Evidence and exports go to an S3-compatible bucket when all four S3_* settings are given (several servers then
+# share the files); otherwise to MEDIA_ROOT. Either way files are private and served only by permission-checked views.
+S3_SETTINGS = ("S3_ENDPOINT_URL", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
+if all(os.environ.get(name) for name in S3_SETTINGS):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": os.environ["S3_ENDPOINT_URL"],
+            "bucket_name": os.environ["S3_BUCKET"],
+            "access_key": os.environ["S3_ACCESS_KEY_ID"],
+            "secret_key": os.environ["S3_SECRET_ACCESS_KEY"],
+            "region_name": os.environ.get("S3_REGION") or None,
+            "default_acl": None,  # no ACL sent: objects keep the bucket's private default, never public-read
+            "querystring_auth": True,  # a URL, should one ever be made, is signed and expires
+            "file_overwrite": False,
+            "addressing_style": "path",  # S3-compatible servers on a plain host name have no per-bucket subdomains
+            "max_memory_size": 2 * 1024 * 1024,  # larger files read back (backup) spill to a temporary file
+        },
+    }
+elif any(os.environ.get(name) for name in S3_SETTINGS):
+    raise ImproperlyConfigured("S3 storage needs all of " + ", ".join(S3_SETTINGS) + ".")
+# With local storage behind nginx: downloads answer with X-Accel-Redirect to this internal location (e.g.
+# /protected-media/, aliased to MEDIA_ROOT) and nginx sends the file; empty: Django streams it.
+DOWNLOAD_X_ACCEL_PREFIX = os.environ.get("DOWNLOAD_X_ACCEL_PREFIX", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -221,6 +245,10 @@ DEADLINE_SOON_DAYS = 30
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Workbooks for up to this many towns are built while the user waits; larger ones in the background.
 EXPORT_SYNC_MAX_TOWNS = int(os.environ.get("EXPORT_SYNC_MAX_TOWNS", "20"))
+# A background export with no progress for this long is taken as lost (its worker died) and can be retried.
+EXPORT_JOB_TIMEOUT_MINUTES = int(os.environ.get("EXPORT_JOB_TIMEOUT_MINUTES", "30"))
+# Export files, their jobs and finished task records older than this are deleted daily (and by purge_exports).
+EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "7"))
 
 # E-mail, a channel of 站内消息 (notices.send): printed to the console in development, SMTP otherwise.
 EMAIL_BACKEND = os.environ.get(

@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessment import files
 from assessment.models import Round
 from assessment.permissions import requires
 from assessment.scoping import round_for_request
@@ -82,11 +82,8 @@ def announcement_attachment(request, pk):
     announcement = get_announcement_for_user(request.user, pk)
     if not announcement.attachment:
         return redirect("announcement", pk=pk)
-    response = FileResponse(announcement.attachment.open("rb"), as_attachment=True,
-                            filename=announcement.attachment_name or "attachment",
-                            content_type="application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.serve(announcement.attachment, filename=announcement.attachment_name or "attachment",
+                       content_type="application/octet-stream")
 
 
 @requires("can_manage_rounds")

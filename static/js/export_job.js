@@ -13,7 +13,8 @@
         document.getElementById("job-bar").style.width = job.percent + "%";
         document.getElementById("job-error").textContent = job.error;
         if (job.status === "done") { document.getElementById("job-download").hidden = false; return; }
-        if (job.status !== "failed") { setTimeout(poll, 1000); }
+        if (job.status === "failed") { document.getElementById("job-retry").hidden = false; return; }
+        setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });
   }

@@ -49,16 +49,20 @@ def test_large_round_export_runs_as_job_with_progress(client, reviewer, scored_a
     assert _workbook(download).sheetnames[0] == "汇总"
 
 
-def test_export_job_of_someone_else_is_404(client, reviewer, viewer, scored_a, open_round, settings,
-                                           django_capture_on_commit_callbacks):
+def test_round_export_job_is_404_to_whoever_may_not_export_the_round(client, reviewer, official_a, police, scored_a,
+                                                                       open_round, settings,
+                                                                       django_capture_on_commit_callbacks):
     settings.EXPORT_SYNC_MAX_TOWNS = 0
     client.force_login(reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("round-export"), {"round": open_round.pk})
     job = ExportJob.objects.get()
-    client.force_login(viewer)
-    for name in ["export-job", "export-job-status", "export-job-download"]:
-        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+    publish(open_round)
+    for user in (official_a, police):
+        client.force_login(user)
+        for name in ["export-job", "export-job-status", "export-job-download"]:
+            assert client.get(reverse(name, args=[job.pk])).status_code == 404
+        assert client.post(reverse("export-job-retry", args=[job.pk])).status_code == 404
 
 
 def test_town_export_holds_only_own_town(client, official_a, scored_a, open_round, town_a, town_b):

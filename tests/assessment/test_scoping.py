@@ -91,12 +91,21 @@ def test_results_for_user_needs_publication_for_towns(open_round, official_a, po
         scoping.get_results_for_user(police, None, town_a.pk)
 
 
-def test_export_jobs_are_their_requesters(open_round, reviewer, viewer):
-    job = ExportJob.objects.create(round=open_round, requested_by=reviewer)
-    assert scoping.get_export_job_for_user(reviewer, job.pk) == job
+def test_export_jobs_are_seen_by_whoever_may_export_the_same_workbook(open_round, reviewer, viewer, official_a,
+                                                                         official_b, police, town_a):
+    whole = ExportJob.objects.create(round=open_round, requested_by=reviewer)
+    own = ExportJob.objects.create(round=open_round, town=town_a, requested_by=reviewer)
+    assert scoping.get_export_job_for_user(viewer, whole.pk) == whole
+    assert set(scoping.export_jobs_for_user(reviewer)) == {whole, own}
+    assert scoping.export_jobs_for_user(official_a).count() == 0  # not before publication
+    publish(open_round)
+    assert list(scoping.export_jobs_for_user(official_a)) == [own]
+    for user in (official_b, police, AnonymousUser()):
+        assert scoping.export_jobs_for_user(user).count() == 0
+    other = District.objects.create(name="浦口区")
+    outsider = UserFactory(role="viewer", username="outsider", district=other)
     with pytest.raises(Http404):
-        scoping.get_export_job_for_user(viewer, job.pk)
-    assert scoping.export_jobs_for_user(AnonymousUser()).count() == 0
+        scoping.get_export_job_for_user(outsider, whole.pk)
 
 
 # --------------------------------------------------------------------------- points through every endpoint
