@@ -7,10 +7,10 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test lint setup assets
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # Apache ECharts from npm, served from our own static files (no asset from the internet).
