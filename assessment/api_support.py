@@ -4,6 +4,7 @@ classes while `rest_framework.generics` itself is being imported."""
 
 import re
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -30,9 +31,13 @@ class Pagination(LimitOffsetPagination):
 
 def exception_handler(exc, context):
     """DRF's handler, then: Django's English 404 texts become DRF's Chinese one, validation errors get a `detail`
-    summing them up, and an error raised before content negotiation (an unknown `?format=`) is rendered as JSON."""
-    if isinstance(exc, Http404) and not CHINESE.search(str(exc)):
-        exc = exceptions.NotFound()  # get_object_or_404's "No Round matches the given query."
+    summing them up, every error a stable `code` first, and an error raised before content negotiation (an
+    unknown `?format=`) is rendered as JSON."""
+    if isinstance(exc, Http404):
+        # get_object_or_404's "No Round matches the given query." is English: use DRF's Chinese text instead.
+        exc = exceptions.NotFound(str(exc) if CHINESE.search(str(exc)) else None)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -42,7 +47,16 @@ def exception_handler(exc, context):
     if not (isinstance(response.data, dict) and "detail" in response.data):
         errors = response.data if isinstance(response.data, dict) else {"errors": response.data}
         response.data = {"detail": _("参数无效：%(errors)s") % {"errors": _summary(errors)}, **errors}
+    response.data = {"code": error_code(exc), **response.data}
     return response
+
+
+def error_code(exc):
+    """A stable machine-readable code: DRF's own (`not_found`, `throttled`, …), `invalid` for bad parameters."""
+    if isinstance(exc, exceptions.ValidationError):
+        return "invalid"
+    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+    return codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
 
 
 def _summary(errors):

@@ -41,6 +41,10 @@ class Town(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     kind = models.CharField(_("类型"), max_length=4, choices=Kind.choices)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    code = models.CharField(
+        _("行政区划代码"), max_length=12, blank=True, help_text=_("国家统计局统计用区划代码，12 位"),
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("街镇")

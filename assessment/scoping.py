@@ -153,14 +153,22 @@ def get_evidence_for_user(user, pk):
     return get_object_or_404(evidence_for_user(user).select_related("submission__round"), pk=pk)
 
 
+def towns_for_user(user):
+    """The towns the user's scope reaches: their own town; every town of their district (all, city-level) for
+    readers; the towns whose items a department answers."""
+    towns = Town.objects.all()
+    if not user.is_authenticated:
+        return towns.none()
+    if not user.sees_all_towns:
+        if user.is_town_official:
+            return towns.filter(pk=user.town_id)
+        return towns.filter(pk__in=submissions_for_user(user).values("town_id"))
+    return towns.filter(district_id=user.district_id) if user.district_id else towns
+
+
 def get_town_for_user(user, pk):
     """A town the user's scope reaches (their own, or any for readers), else 404."""
-    towns = Town.objects.all()
-    if not (user.is_authenticated and user.sees_all_towns):
-        towns = towns.filter(pk__in=submissions_for_user(user).values("town_id"))
-    elif user.district_id:
-        towns = towns.filter(district_id=user.district_id)
-    return get_object_or_404(towns, pk=parse_id(pk, "town"))
+    return get_object_or_404(towns_for_user(user), pk=parse_id(pk, "town"))
 
 
 def get_results_for_user(user, raw_round_id, town_id):

@@ -124,9 +124,12 @@ def _load_towns(tree, apps, district_name):
     District = _get_model(apps, "District")
     Town = _get_model(apps, "Town")
     district, _created = District.objects.get_or_create(name=district_name)
+    # The data migration loads towns before the 行政区划代码 existed; 0010_town_codes adds them then.
+    has_code = any(field.name == "code" for field in Town._meta.get_fields())
     for order, town in enumerate(tree.get("towns", []), start=1):
+        code = {"code": town.get("code", "")} if has_code else {}
         Town.objects.get_or_create(
-            district=district, name=town["name"], defaults={"kind": town["kind"], "order": order}
+            district=district, name=town["name"], defaults={"kind": town["kind"], "order": order, **code},
         )
 
 

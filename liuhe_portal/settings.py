@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework_api_key",  # its key scheme; our keys are integrations.ApiClient
     "drf_spectacular",
     "django_filters",
     "import_export",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "appeals",
     "access",
     "audit",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "access.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "integrations.middleware.ApiMiddleware",  # /api/: call log, deprecation headers, ETag
     # Last, as django-axes asks: it turns a lockout flagged during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -184,11 +187,16 @@ elif any(os.environ.get(name) for name in S3_SETTINGS):
 # /protected-media/, aliased to MEDIA_ROOT) and nginx sends the file; empty: Django streams it.
 DOWNLOAD_X_ACCEL_PREFIX = os.environ.get("DOWNLOAD_X_ACCEL_PREFIX", "")
 
+# Systems use API keys (listed first: a missing credential is a 401 with `WWW-Authenticate: Api-Key`), people
+# their session. HTTP Basic runs the password hasher on every call, so it is off unless API_BASIC_AUTH=1.
+API_BASIC_AUTH = env_bool("API_BASIC_AUTH")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.auth.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        *(["rest_framework.authentication.BasicAuthentication"] if API_BASIC_AUTH else []),
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["integrations.auth.ClientRateThrottle"],  # each client's own rate
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "access.api.AccountInGoodStanding"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "assessment.api_support.Pagination",  # ?limit= at most 500
@@ -196,7 +204,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "assessment.api_support.exception_handler",  # 4xx: JSON with a Chinese detail
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "六合区技防达标评估门户 API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "六合区技防达标评估门户 API",
+    "VERSION": "1.0.0",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # logged-in users and API clients only
+    "PREPROCESSING_HOOKS": ["integrations.schema.without_v1"],  # /api/v1/ has its own schema
+}
 
 IMPORT_EXPORT_FORMATS = [XLSX, CSV]
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from integrations.errors import api_not_found
 from liuhe_portal.health import healthz
+
+# Errors under /api/ are JSON, pages keep their templates.
+handler404 = "integrations.errors.page_not_found"
+handler500 = "integrations.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -12,5 +17,9 @@ urlpatterns = [
     path("", include("access.urls")),
     path("appeals/", include("appeals.urls")),
     path("", include("notices.urls")),
+    path("", include("integrations.urls")),
     path("", include("assessment.urls")),
+    # Last: any other path under /api/ is a JSON 404, not the portal's HTML page.
+    path("api/", api_not_found),
+    path("api/<path:rest>", api_not_found, name="api-not-found"),
 ]

@@ -90,7 +90,7 @@ def test_api_submissions_bad_filter_is_400_with_message(client, reviewer, open_r
     response = client.get("/api/submissions/", {"status": "nonsense"})
     assert response.status_code == 400
     data = response.json()
-    assert list(data) == ["detail", "status"]
+    assert list(data) == ["code", "detail", "status"]
     assert data["detail"].startswith("参数无效：status：") and "nonsense" in data["detail"]
 
 
@@ -110,7 +110,7 @@ def test_api_results_town_only_own_after_publication(client, official_a, scored_
     client.force_login(official_a)
     response = client.get("/api/results/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "没有可查看的考评结果。"}
+    assert response.json() == {"code": "not_found", "detail": "没有可查看的考评结果。"}
     publish(open_round)
     assert [row["town_id"] for row in client.get("/api/results/").json()] == [town_a.pk]
 
@@ -189,14 +189,14 @@ def test_api_rubric_bad_version_is_404_in_chinese(client, reviewer, rubric, vers
     client.force_login(reviewer)
     response = client.get("/api/rubric/", {"version": version})
     assert response.status_code == 404
-    assert response.json() == {"detail": "没有该版本的评估标准。"}
+    assert response.json() == {"code": "not_found", "detail": "没有该版本的评估标准。"}
 
 
 def test_api_missing_object_is_404_in_chinese(client, reviewer, open_round):
     client.force_login(reviewer)
     response = client.get(f"/api/submissions/{HUGE}/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "未找到。"}
+    assert response.json() == {"code": "not_found", "detail": "未找到。"}
 
 
 def test_api_bad_round_filter_is_400_json_in_chinese(client, reviewer, open_round):

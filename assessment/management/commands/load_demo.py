@@ -40,6 +40,10 @@ class Command(BaseCommand):
         created = self.create_accounts(password)
         demo_round = create_demo_round()
         self.stdout.write(f"演示考评：{demo_round.name}")
+        from integrations.demo import create_demo_clients  # the API's demo keys (README: API)
+
+        for name, key in create_demo_clients():
+            self.stdout.write(f"演示对接系统“{name}”的 API 密钥：{key}")
         if created:
             self.stdout.write(f"已创建演示账号：{'、'.join(created)}，密码：{password}")
         else:
