@@ -60,7 +60,7 @@ def test_viewer_cannot_score(client, viewer, scored_a):
 def test_results_query_count_constant(client, viewer, open_round, django_assert_num_queries, extra_towns):
     add_towns(open_round, extra_towns)
     client.force_login(viewer)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = client.get(reverse("results")).content.decode()
     assert page.count("data-town=") == 11 + extra_towns
 
@@ -71,5 +71,5 @@ def test_town_drilldown_query_count_constant(client, viewer, open_round, town_a,
     if scored_items:
         request.getfixturevalue("scored_a")
     client.force_login(viewer)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert client.get(reverse("town-results", args=[town_a.pk])).status_code == 200
