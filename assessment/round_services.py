@@ -7,6 +7,7 @@ with who, when and why. Items are written in `assessment.services`.
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -78,7 +79,10 @@ def change_settings(round_, *, user, **values):
     locked = _lock(round_)
     for name, value in values.items():
         setattr(locked, name, value)
-    locked.full_clean()
+    try:
+        locked.clean_fields(exclude=[field.name for field in Round._meta.fields if field.name not in values])
+    except ValidationError as error:
+        raise ServiceError("；".join(error.messages)) from None
     locked.save(update_fields=list(values))
     stored.refresh(locked)
     return locked

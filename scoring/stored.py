@@ -76,6 +76,13 @@ def refresh_rubric(rubric_id):
         refresh(round_)
 
 
+def refresh_for_today():
+    """The daily run: recompute every round still in use whose rows are from an earlier day (overdue counts)."""
+    in_use = Round.State.SCORING | {Round.State.PUBLISHED}
+    for round_ in Round.objects.filter(state__in=in_use).order_by("id"):
+        ensure_fresh(round_)
+
+
 def _fresh(round_, as_of):
     """Whether the round has stored rows and all were computed for `as_of`: one query."""
     counts = TownResult.objects.filter(round=round_).aggregate(
@@ -86,9 +93,7 @@ def _fresh(round_, as_of):
 def _write(round_, results, as_of):
     rows = [
         TownResult(
-            round=round_, town_id=r.town_id, total=r.total, awarded=sum((i.awarded or engine.ZERO for i in r.items),
-                                                                          engine.ZERO),
-            rank=r.rank, passed=r.passed, scored=r.scored, item_count=len(r.items), late=r.late, overdue=r.overdue,
+            round=round_, town_id=r.town_id, total=r.total, awarded=_awarded(r), rank=r.rank, passed=r.passed, scored=r.scored, item_count=len(r.items), late=r.late, overdue=r.overdue,
             computed_for=as_of,
         )
         for r in results
@@ -219,3 +224,42 @@ def results_for_town(round_, town_id, submissions=None):
         submission.round = round_  # the same round: no query per item
     outcomes = sorted(outcomes_for(submissions).values(), key=lambda outcome: outcome.criterion_id)
     return replace(as_results([row])[0], items=tuple(outcomes))
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def differences(round_):
+    """How the stored rows of a round differ from the engine's results computed from scratch now, in words.
+
+    Computed for the day the rows were (today when there are none), so a day's passing is not a difference.
+    """
+    rows = {row.town_id: row for row in TownResult.objects.filter(round=round_).select_related("town")}
+    as_of = min((row.computed_for for row in rows.values()), default=None) or _today()
+    stored_sections = {}
+    for result_id, code, points in SectionResult.objects.filter(result__round=round_).values_list(
+            "result_id", "section__code", "points"):
+        stored_sections.setdefault(result_id, {})[code] = points
+    found = []
+    for result in _compute(round_, as_of=as_of):
+        row = rows.pop(result.town_id, None)
+        if row is None:
+            found.append(f"{result.town_name}：未保存结果")
+            continue
+        expected = _numbers(result.total, _awarded(result), result.rank, result.passed, result.scored,
+                            len(result.items), result.late, result.overdue, result.sections)
+        actual = _numbers(row.total, row.awarded, row.rank, row.passed, row.scored, row.item_count, row.late,
+                          row.overdue, stored_sections.get(row.pk, {}))
+        found += [f"{result.town_name}：{name} 应为 {expected[name]}，保存的是 {actual[name]}"
+                  for name in expected if expected[name] != actual[name]]
+    found += [f"{row.town.name}：多余的保存结果" for row in rows.values()]
+    return found
+
+
+def _awarded(result):
+    return sum((outcome.awarded or engine.ZERO for outcome in result.items), engine.ZERO)
+
+
+def _numbers(total, awarded, rank, passed, scored, item_count, late, overdue, sections):
+    return {"total": total, "awarded": awarded, "rank": rank, "passed": passed, "scored": scored,
+            "item_count": item_count, "late": late, "overdue": overdue, "sections": dict(sorted(sections.items()))}
