@@ -18,6 +18,7 @@ from appeals.models import DEFAULT_APPEAL_DAYS, Appeal, Extension, RoundAppealSe
 from assessment.evidence import check_upload
 from assessment.models import Review, Round, RoundDeadline, RoundTransition, Submission
 from assessment.services import Conflict, ServiceError, _bump, _checked_proposal, _lock, _save_as, check_points
+from scoring import stored
 
 
 def _now():
@@ -119,6 +120,8 @@ def decide_extension(extension, *, user, grant, granted_until=None, note="", ver
     locked.decision_note, locked.decided_by, locked.decided_at = note.strip(), user, _now()
     locked.version += 1
     locked.save()
+    if grant:
+        stored.refresh_town(submission)  # the new deadline day may turn a late item on time
     return locked
 
 
@@ -226,6 +229,7 @@ def _rescore(locked, review, *, user, points, reason, version):
     review.reviewer, review.reviewed_at = user, _now()
     _save_as(review, user)
     _bump(locked, user)
+    stored.refresh_town(locked)
     return review
 
 

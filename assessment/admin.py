@@ -38,6 +38,7 @@ from assessment.models import (
 from assessment.resources import SHEET_TITLE, CriterionResource
 from assessment.services import ensure_checklist
 from assessment.xlsx_guard import GuardedXLSX, XlsxRefused
+from scoring import stored
 
 admin.site.site_header = _("六合区技防达标评估门户 · 管理")
 admin.site.site_title = _("技防达标评估门户")
@@ -113,6 +114,10 @@ class CriterionAdmin(ImportExportModelAdmin):
     ordering = ("indicator__section__rubric", "indicator__section__order", "indicator__order", "order")
     filter_horizontal = ("metrics",)
     inlines = [CriterionUnitInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        stored.refresh_rubric(form.instance.indicator.section.rubric_id)  # points or deadline may have changed
 
     @admin.display(description=_("完成时间"), ordering="deadline")
     def deadline_display(self, obj):
@@ -250,6 +255,10 @@ class RoundAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         # Opening a round gives every town its full checklist; towns added later get theirs on the next save.
         ensure_checklist(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        stored.refresh(form.instance)  # 达标线, late policy and deadlines are saved by now
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from assessment.models import Criterion, Round, Rubric, Section, Submission
 from assessment.scoping import results_visible, round_for_user, rounds_for_user, submissions_for_user, visible_results
 from assessment.serializers import RoundSerializer, RubricSerializer, SubmissionSerializer, TownResultSerializer
-from scoring.loader import outcomes_for, round_results
+from scoring.loader import outcomes_for
+from scoring.stored import results_for_round
 
 
 def rubric_tree_queryset():
@@ -93,5 +94,5 @@ def results_list(request):
     round_ = round_for_user(request.user, request.query_params.get("round"))
     if round_ is None or not results_visible(request.user, round_):
         raise NotFound("没有可查看的考评结果。")
-    rows = visible_results(request.user, round_, round_results(round_))
+    rows = visible_results(request.user, round_, results_for_round(round_))
     return Response(TownResultSerializer(rows, many=True).data)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from appeals.demo import create_demo_requests
 from assessment import services
 from assessment.models import Criterion, District, Metric, Round, RoundDeadline, Rubric, Submission, Transition, User
+from scoring import stored
 from scoring.loader import propose_for
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -76,6 +77,7 @@ def _open_demo_round(rubric, year, today):
         RoundDeadline(round=round_, criterion=c, deadline=c.deadline.replace(year=year))
         for c in Criterion.objects.filter(indicator__section__rubric=rubric)
     )
+    stored.refresh(round_)  # the round's own deadlines decide which items are late
     return round_
 
 

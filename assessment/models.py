@@ -575,6 +575,8 @@ class Transition(models.Model):
     """One step of a submission's workflow, with who and why: the round trips a town sees."""
 
     submission = models.ForeignKey(Submission, models.CASCADE, related_name="transitions", verbose_name=_("填报"))
+    # The submission's round, kept on the row so a round's steps are read without joining every round's items.
+    round = models.ForeignKey(Round, models.CASCADE, related_name="+", verbose_name=_("年度考评"))
     from_status = models.CharField(_("原状态"), max_length=10, choices=Submission.Status.choices)
     to_status = models.CharField(_("新状态"), max_length=10, choices=Submission.Status.choices)
     actor = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+", verbose_name=_("操作人"))
@@ -585,6 +587,7 @@ class Transition(models.Model):
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["round", "to_status", "at"])]
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
@@ -598,6 +601,8 @@ class Review(models.Model):
     """
 
     submission = models.OneToOneField(Submission, models.CASCADE, related_name="review", verbose_name=_("填报"))
+    # The submission's round, kept on the row (and in its history) so a round's scores are read without a join.
+    round = models.ForeignKey(Round, models.CASCADE, related_name="+", verbose_name=_("年度考评"))
     points = models.DecimalField(_("得分"), **POINTS)
     comment = models.TextField(_("评语"), blank=True)
     proposed_points = models.DecimalField(_("系统建议分"), null=True, blank=True, **POINTS)

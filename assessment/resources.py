@@ -128,6 +128,15 @@ class CriterionResource(resources.ModelResource):
             del dataset["indicator_id"]
         dataset.append_col(indicator_ids, header="indicator_id")
 
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run"):
+            from scoring.stored import refresh_rubric
+
+            indicators = Indicator.objects.filter(pk__in=set(dataset["indicator_id"]))
+            for rubric_id in set(indicators.values_list("section__rubric_id", flat=True)):
+                refresh_rubric(rubric_id)  # imported points and deadlines count in every round of the standard
+
     def after_save_instance(self, instance, row, **kwargs):
         if kwargs.get("dry_run"):
             return

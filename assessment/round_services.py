@@ -7,11 +7,13 @@ with who, when and why. Items are written in `assessment.services`.
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessment.models import Criterion, Round, RoundDeadline, RoundTransition, Submission
 from assessment.services import ServiceError, ensure_checklist
+from scoring import stored
 
 State = Round.State
 
@@ -61,7 +63,29 @@ def change_state(round_, to_state, *, user, reason="", expected_state=None):
     unscored = unscored_count(locked) if to_state == State.PUBLISHED else 0
     if unscored and not reason.strip():
         raise ServiceError(_("还有 %(n)s 个考察点未评分，公布结果须填写说明。") % {"n": unscored})
-    return _record(locked, to_state, user, reason.strip())
+    _record(locked, to_state, user, reason.strip())
+    stored.refresh(locked)  # what is published (or reopened) is the engine's standing as of today
+    return locked
+
+
+@transaction.atomic
+def change_settings(round_, *, user, **values):
+    """Change a round's 达标线 or late policy (`pass_mark`, `late_policy`, `late_deduction`); its results follow."""
+    if not user.can_manage_rounds:
+        raise ServiceError(_("只有视频办和管理员可以修改考评设置。"))
+    unknown = set(values) - {"pass_mark", "late_policy", "late_deduction"}
+    if unknown:
+        raise ValueError(f"unknown round settings: {sorted(unknown)}")
+    locked = _lock(round_)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    try:
+        locked.clean_fields(exclude=[field.name for field in Round._meta.fields if field.name not in values])
+    except ValidationError as error:
+        raise ServiceError("；".join(error.messages)) from None
+    locked.save(update_fields=list(values))
+    stored.refresh(locked)
+    return locked
 
 
 def has_input(round_):

@@ -23,6 +23,7 @@ from assessment.models import (
     Town,
     Transition,
 )
+from scoring import stored
 from scoring.loader import propose_for
 
 Status = Submission.Status
@@ -85,6 +86,7 @@ def ensure_checklist(round_):
     Submission.objects.bulk_create(
         Submission(round=round_, town_id=t, criterion_id=c) for t in towns for c in criteria if (t, c) not in existing
     )
+    stored.refresh(round_)  # new towns or criteria: every row and rank of the round
 
 
 def edit_refusal(submission, user, today=None):
@@ -127,7 +129,8 @@ def _save_as(instance, user, **kwargs):
 
 def _record(submission, to_status, user, comment=""):
     Transition.objects.create(
-        submission=submission, from_status=submission.status, to_status=to_status, actor=user, comment=comment
+        submission=submission, round_id=submission.round_id, from_status=submission.status, to_status=to_status,
+        actor=user, comment=comment,
     )
     submission.status = to_status
 
@@ -155,6 +158,8 @@ def save_draft(submission, *, user, narrative, completed_on, figures, version, f
         raise StaleFigures(error.message) from None
     except WholeExceeded as error:
         raise ServiceError(error.message) from None
+    if locked.status in Status.HANDED_IN:
+        stored.refresh_town(locked)  # a returned item's completion date decides whether it counts as late
     return locked
 
 
@@ -195,7 +200,9 @@ def submit(submission, *, user, missing_note=""):
         raise Incomplete(missing)
     _record(locked, Status.SUBMITTED, user, comment)
     locked.submitted_at = timezone.now()
-    return _bump(locked, user)
+    _bump(locked, user)
+    stored.refresh_town(locked)
+    return locked
 
 
 @transaction.atomic
@@ -216,7 +223,9 @@ def return_for_revision(submission, *, user, reason, version):
     from notices.hooks import item_returned  # notices builds on assessment: imported here, not at the top
 
     transaction.on_commit(lambda: item_returned(locked.pk), robust=True)  # a 站内消息 to whoever answers the item
-    return _bump(locked, user)
+    _bump(locked, user)
+    stored.refresh_town(locked)
+    return locked
 
 
 @transaction.atomic
@@ -234,7 +243,9 @@ def withdraw(submission, *, user, version):
             "status": locked.get_status_display()})
     _record(locked, Status.DRAFT, user, _("填报单位撤回修改"))
     locked.submitted_at = None  # no longer waiting in the review queue
-    return _bump(locked, user)
+    _bump(locked, user)
+    stored.refresh_town(locked)
+    return locked
 
 
 @transaction.atomic
@@ -317,7 +328,7 @@ def score(submission, *, user, points, comment, override_reason="", version):
     if problem:
         raise ServiceError(problem)
     proposed = _checked_proposal(locked, points, override_reason)
-    review = Review.objects.filter(submission=locked).first() or Review(submission=locked)
+    review = Review.objects.filter(submission=locked).first() or Review(submission=locked, round_id=locked.round_id)
     review.points, review.comment, review.proposed_points = points.quantize(Decimal("0.1")), comment.strip(), proposed
     review.override_reason = override_reason.strip() if proposed is not None and points != proposed else ""
     review.reviewer, review.reviewed_at = user, timezone.now()
@@ -325,7 +336,9 @@ def score(submission, *, user, points, comment, override_reason="", version):
     if locked.status == Status.SUBMITTED:
         _record(locked, Status.SCORED, user, comment.strip())
     locked.figures_changed = False  # scored again on the figures as they are now
-    return _bump(locked, user)
+    _bump(locked, user)
+    stored.refresh_town(locked)
+    return locked
 
 
 @transaction.atomic

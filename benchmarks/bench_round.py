@@ -73,12 +73,17 @@ def _score_most(round_, reviewer):
     scored = [s for i, s in enumerate(submissions) if i % 5]
     Submission.objects.filter(pk__in=[s.pk for s in scored]).update(status=Submission.Status.SCORED)
     Review.objects.bulk_create(
-        Review(submission=s, points=s.criterion.points, reviewer=reviewer, reviewed_at="2026-06-01T00:00:00+08:00")
+        Review(submission=s, round=round_, points=s.criterion.points, reviewer=reviewer,
+               reviewed_at="2026-06-01T00:00:00+08:00")
         for s in scored
     )
     Transition.objects.bulk_create(
-        Transition(submission=s, from_status="submitted", to_status="scored", actor=reviewer) for s in scored
+        Transition(submission=s, round=round_, from_status="submitted", to_status="scored", actor=reviewer)
+        for s in scored
     )
+    from scoring.stored import refresh
+
+    refresh(round_)  # bulk rows bypass the services, so the stored results are rebuilt once
 
 
 def main():

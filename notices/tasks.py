@@ -26,11 +26,14 @@ def deliver_messages(message_ids):
 
 @task()
 def daily_reminders():
-    """Today's reminders, then tomorrow's run queued, even if today's failed."""
+    """Today's stored results and reminders, then tomorrow's run queued, even if today's failed."""
     from notices.reminders import send_reminders
+    from scoring.stored import refresh_for_today
 
     try:
-        return send_reminders(timezone.localdate())
+        sent = send_reminders(timezone.localdate())
+        refresh_for_today()  # the day's overdue counts in the stored results, before most people read them
+        return sent
     finally:
         schedule()
 

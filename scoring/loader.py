@@ -25,14 +25,17 @@ class RoundInputs:
     items: tuple[engine.ItemInput, ...]
 
 
-def load_round(round_):
-    """The round's criteria, towns and items, in one query."""
+def load_round(round_, town_ids=None):
+    """The round's criteria, towns and items (only those of `town_ids`, when given), in one query."""
     # A join, not a correlated subquery: the round's deadline override, if any, of each row's criterion.
     override = FilteredRelation("criterion__round_deadlines", condition=Q(criterion__round_deadlines__round=round_))
     # In the same query: the day of the item's latest granted 延期, if any.
     granted = Extension.objects.filter(submission=OuterRef("pk"), status=Extension.Status.GRANTED)
+    submissions = Submission.objects.filter(round=round_)
+    if town_ids is not None:
+        submissions = submissions.filter(town_id__in=town_ids)
     rows = (
-        Submission.objects.filter(round=round_)
+        submissions
         .annotate(override=override, deadline_override=F("override__deadline"),
                   extended_to=Subquery(granted.order_by("-decided_at", "-id").values("granted_until")[:1]))
         .order_by("town__order", "town_id", "criterion_id")

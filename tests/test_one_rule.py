@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from assessment.models import Review, Round, Submission
 from assessment.workbook import HEADER_ROW, SUMMARY_HEADER_ROW, build_round_workbook
+from scoring import stored
 
 CODES = ("1.1.1", "2.3④", "2.4③", "3.4.1", "5.3.1")
 
@@ -28,7 +29,8 @@ item_strategy = st.tuples(
 
 def _score_directly(submission, tenths, completed_on, reviewer):
     points = min(Decimal(tenths) / 10, submission.criterion.points)
-    Review.objects.create(submission=submission, points=points, reviewer=reviewer, reviewed_at=datetime.datetime.now(datetime.UTC))
+    Review.objects.create(submission=submission, round_id=submission.round_id, points=points, reviewer=reviewer,
+                          reviewed_at=datetime.datetime.now(datetime.UTC))
     Submission.objects.filter(pk=submission.pk).update(status=Submission.Status.SCORED, completed_on=completed_on)
 
 
@@ -40,6 +42,7 @@ def _set_up(round_, towns, criteria, reviewer, items, deduction):
     for (code, town), (tenths, done) in chosen.items():
         submission = Submission.objects.get(round=round_, town=towns[town], criterion=criteria[code])
         _score_directly(submission, tenths, done, reviewer)
+    stored.refresh(round_)  # written past the services, so the stored results are rebuilt here
 
 
 def _api_points(client, round_):

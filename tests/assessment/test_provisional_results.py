@@ -13,6 +13,7 @@ from django.utils import timezone
 from assessment.models import Review, Submission
 from assessment.result_views import dashboard_data
 from assessment.workbook import build_round_workbook, build_standard_workbook
+from scoring import stored
 
 AS_OF = datetime.date(2026, 11, 1)
 NOTE = "暂定：尚有考察点未评分，总分可能变化"
@@ -24,10 +25,11 @@ def _score_all(round_, town, reviewer):
     items = Submission.objects.filter(round=round_, town=town).select_related("criterion")
     now = datetime.datetime.now(datetime.UTC)
     Review.objects.bulk_create([
-        Review(submission=item, points=item.criterion.points, reviewer=reviewer, reviewed_at=now)
+        Review(submission=item, round=round_, points=item.criterion.points, reviewer=reviewer, reviewed_at=now)
         for item in items.filter(review__isnull=True)
     ])
     items.update(status=Submission.Status.SCORED, completed_on=datetime.date(2026, 10, 1))
+    stored.refresh(round_)  # written past the services, so the stored results are rebuilt here
     return items.count()
 
 

@@ -60,7 +60,7 @@ def test_viewer_cannot_score(client, viewer, scored_a):
 def test_results_query_count_constant(client, viewer, open_round, django_assert_num_queries, extra_towns):
     add_towns(open_round, extra_towns)
     client.force_login(viewer)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = client.get(reverse("results")).content.decode()
     assert page.count("data-town=") == 11 + extra_towns
 
@@ -71,5 +71,32 @@ def test_town_drilldown_query_count_constant(client, viewer, open_round, town_a,
     if scored_items:
         request.getfixturevalue("scored_a")
     client.force_login(viewer)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert client.get(reverse("town-results", args=[town_a.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("extra_towns", [0, 12])
+def test_charts_and_results_api_query_counts_constant(client, viewer, open_round, django_assert_num_queries,
+                                                      extra_towns):
+    add_towns(open_round, extra_towns)
+    client.force_login(viewer)
+    with django_assert_num_queries(9):
+        assert client.get(reverse("results-dashboard")).status_code == 200
+    with django_assert_num_queries(5):
+        rows = client.get(reverse("api-results"), {"round": open_round.pk}).json()
+    assert len(rows) == 11 + extra_towns
+
+
+def test_results_list_is_paged_searched_and_sorted(client, viewer, open_round, scored_a, town_a):
+    from assessment.result_views import RESULTS_PAGE_SIZE
+
+    add_towns(open_round, RESULTS_PAGE_SIZE, prefix="甲街道")
+    client.force_login(viewer)
+    first = client.get(reverse("results"), {"round": open_round.pk}).content.decode()
+    assert first.count("data-town=") == RESULTS_PAGE_SIZE
+    second = client.get(reverse("results"), {"round": open_round.pk, "page": 2}).content.decode()
+    assert second.count("data-town=") == 11
+    found = client.get(reverse("results"), {"round": open_round.pk, "q": town_a.name}).content.decode()
+    assert found.count("data-town=") == 1 and f'data-town="{town_a.pk}"' in found
+    last_first = client.get(reverse("results"), {"round": open_round.pk, "sort": "-rank"}).content.decode()
+    assert f'data-town="{town_a.pk}"' not in last_first  # the only town with points ranks first, so it is last here
