@@ -8,14 +8,14 @@ so the page can show it, then stores the file privately.
 import logging
 import uuid
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from assessment.models import ExportJob, Town
-from assessment.workbook import build_round_workbook, workbook_filename
+from assessment.workbook import round_workbook_file, workbook_filename
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def build_export(job_id):
         ExportJob.objects.filter(pk=job_id).update(done=done, total=total)
 
     try:
-        data = build_round_workbook(job.round, town=job.town, progress=progress)
+        data = round_workbook_file(job.round, town=job.town, progress=progress)  # a temporary file, not bytes
     except Exception:
         logger.exception("export job %s failed", job_id)
         ExportJob.objects.filter(pk=job_id).update(
@@ -48,6 +48,7 @@ def build_export(job_id):
         )
         return
     job.refresh_from_db()
-    job.file.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(data), save=False)
+    with data:
+        job.file.save(f"{uuid.uuid4().hex}.xlsx", File(data), save=False)
     job.status, job.done, job.finished_at = ExportJob.Status.DONE, job.total, timezone.now()
     job.save(update_fields=["file", "status", "done", "finished_at"])
