@@ -16,7 +16,7 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
@@ -37,7 +37,7 @@ from assessment.models import (
     Town,
     Transition,
 )
-from assessment.workbook import build_round_workbook, workbook_filename
+from assessment.workbook import round_workbook_file, workbook_filename
 
 logger = logging.getLogger(__name__)
 
@@ -123,12 +123,13 @@ def build_export(job_id):
         mine.update(done=done, total=total, heartbeat_at=timezone.now())
 
     try:
-        data = build_round_workbook(job.round, town=job.town, progress=progress)
+        data = round_workbook_file(job.round, town=job.town, progress=progress)  # a temporary file, not bytes
     except Exception:
         logger.exception("export job %s failed", job_id)
         mine.update(status=ExportJob.Status.FAILED, error=_("生成失败，请稍后重试或联系管理员。"), finished_at=timezone.now())
         return
-    job.file.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(data), save=False)
+    with data:
+        job.file.save(f"{uuid.uuid4().hex}.xlsx", File(data), save=False)
     finished = mine.update(file=job.file.name, status=ExportJob.Status.DONE, done=F("total"), fingerprint=fingerprint,
                            finished_at=timezone.now(), heartbeat_at=timezone.now())
     if not finished:

@@ -2,36 +2,33 @@
 
 Both print the standard the way 附件1 does (一类指标 and 二类指标 merged down
 over their 考察点), so `_write_standard_table` serves the town sheets and the
-blank form alike. Everything a user typed is written as text, never as a
+blank form alike. The workbook is written in constant memory (`sheet_writer`):
+every sheet top to bottom, submissions and review history read in chunks with
+only the columns a cell shows, so a province of 1,300 towns costs no more
+memory than a district. Everything a user typed is written as text, never as a
 formula, and points stay Decimal until the moment they enter a cell.
 """
 
-import datetime
 import io
 import re
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from appeals.services import adjusted_after_publication
-from assessment.models import Criterion, CriterionUnit, Review, Submission
+from assessment.models import Criterion, CriterionUnit, Review, Submission, User
 from assessment.result_status import any_provisional, provisional_note, status_label
+from assessment.sheet_writer import CENTER, HEADER, LEFT, NOTE, TITLE, TOTAL_LABEL, open_book, setup_sheet
 from scoring.loader import deadlines_of, round_results
 
-SCORE_FORMAT = "0.0"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-MAX_CELL_TEXT = 32767  # Excel refuses to open a file with a longer cell
 TITLE_ROW, HEADER_ROW = 1, 2
 SUMMARY_HEADER_ROW = 3
-PAGE_FOOTER = "第 &P 页，共 &N 页"  # &P and &N: Excel's page number and page count
 SIGNATURE_BLANK = "________"
+CHUNK_ROWS = 2000  # rows fetched from the database at a time
 
 STANDARD_COLUMNS = (
     ("一类指标", 12), ("二类指标", 16), ("考察点", 16), ("评估内容", 50), ("责任单位", 16),
@@ -45,13 +42,6 @@ DETAIL_COLUMNS = (
 TOTALS_LABEL_SPAN = 6  # 总分 spans 一类指标 … 完成时间, so 分值 and 得分 line up below their columns
 HISTORY_ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
 INVALID_FILENAME_RE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-INVALID_SHEET_TITLE_RE = re.compile(r"[\\/?*\[\]:]")
-
-THIN = Side(style="thin")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-LEFT = Alignment(vertical="center", wrap_text=True)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 
 
 @dataclass(frozen=True)
@@ -66,8 +56,8 @@ class Outcome:
 # --------------------------------------------------------------------------- public
 
 
-def build_round_workbook(round_, *, town=None, as_of=None, progress=None):
-    """The round's workbook as xlsx bytes: 汇总, one sheet per town, 明细.
+def write_round_workbook(round_, output, *, town=None, as_of=None, progress=None):
+    """Write the round's workbook (汇总, one sheet per town, 明细) to `output`, a path or binary file.
 
     With `town`, only that town appears anywhere in the file (a town official's
     own export). `progress(done, total)` is called after each town sheet.
@@ -76,32 +66,58 @@ def build_round_workbook(round_, *, town=None, as_of=None, progress=None):
     criteria = _rubric_criteria(round_.rubric_id)
     overrides = deadlines_of(round_)
     deadlines = {c.id: overrides.get(c.id, c.deadline) for c in criteria}
-    by_town = _submissions_by_town(round_, town)
-    towns = [town] if town is not None else list(by_town)
-    results = [r for r in round_results(round_, as_of) if town is None or r.town_id == town.pk]
-    workbook = Workbook()
-    _write_summary(workbook.active, round_, results, criteria)
-    totals = {r.town_id: r.total for r in results}
+    results = town_standings(round_, as_of, town)
+    book = open_book(output)
+    _write_summary(book, round_, results, criteria)
     by_result = {r.town_id: r for r in results}
-    for done, each in enumerate(towns, start=1):
-        outcomes = _outcomes(by_town.get(each, {}), by_result[each.pk])
-        sheet = workbook.create_sheet(_sheet_title(each.name))
-        _write_standard_table(sheet, f"{each.name} · {round_.name}", criteria, deadlines, outcomes,
-                              totals.get(each.pk, Decimal("0.0")), status_label(by_result[each.pk]))
+    for done, (town_id, name, rows) in enumerate(_submissions_by_town(round_, town), start=1):
+        result = by_result[town_id]
+        outcomes = {row["criterion_id"]: _outcome(row, result.item(row["criterion_id"])) for row in rows}
+        sheet = book.sheet(name)
+        _write_standard_table(book, sheet, f"{name} · {round_.name}", criteria, deadlines, outcomes,
+                              result.total, status_label(result))
+        book.finish(sheet)
         if progress:
-            progress(done, len(towns))
-    _write_detail(workbook.create_sheet("明细"), _review_history(round_, town))
-    return _to_bytes(workbook)
+            progress(done, len(results))
+    _write_detail(book, _review_history(round_, town))
+    book.close()
+
+
+def build_round_workbook(round_, *, town=None, as_of=None, progress=None):
+    """The round's workbook as xlsx bytes: for small files (one town, a district answered at once) and tests."""
+    buffer = io.BytesIO()
+    write_round_workbook(round_, buffer, town=town, as_of=as_of, progress=progress)
+    return buffer.getvalue()
+
+
+def round_workbook_file(round_, *, town=None, as_of=None, progress=None):
+    """The round's workbook in an anonymous temporary file, positioned at its start; the caller closes it."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        write_round_workbook(round_, handle, town=town, as_of=as_of, progress=progress)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle
+
+
+def town_standings(round_, as_of, town=None):
+    """Every town's rank, sections, total, 达标 and item outcomes (`TownResult`), only `town`'s if given.
+
+    The one place the workbook reads results from, so their source can change without touching the sheets.
+    """
+    return [r for r in round_results(round_, as_of) if town is None or r.town_id == town.pk]
 
 
 def build_standard_workbook(rubric):
     """The blank form of the standard in 附件1's layout, with empty 得分 and 评语 columns."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "评估标准"
+    buffer = io.BytesIO()
+    book = open_book(buffer)
     criteria = _rubric_criteria(rubric.pk)
-    _write_standard_table(sheet, rubric.title, criteria, {c.id: c.deadline for c in criteria})
-    return _to_bytes(workbook)
+    _write_standard_table(book, book.sheet("评估标准"), rubric.title, criteria, {c.id: c.deadline for c in criteria})
+    book.close()
+    return buffer.getvalue()
 
 
 def workbook_filename(round_, town=None):
@@ -130,110 +146,59 @@ def _rubric_criteria(rubric_id):
 
 
 def _submissions_by_town(round_, town):
-    """Town → {criterion id → submission}, towns in the district's order: one query."""
-    rows = Submission.objects.filter(round=round_).select_related("town", "criterion", "review")
+    """(town id, town name, its rows) per town in the district's order, read in chunks: one query.
+
+    Only what a town sheet shows of each item is read; one town's rows are in memory at a time.
+    """
+    rows = Submission.objects.filter(round=round_)
     if town is not None:
         rows = rows.filter(town=town)
-    by_town = {}
-    for submission in rows.order_by("town__order", "town__name", "town_id"):
-        by_town.setdefault(submission.town, {})[submission.criterion_id] = submission
-    return by_town
+    rows = (rows.order_by("town__order", "town__name", "town_id")
+            .values("town_id", "town__name", "criterion_id", "status", "narrative", "review__comment")
+            .iterator(chunk_size=CHUNK_ROWS))
+    for (town_id, name), items in groupby(rows, key=lambda row: (row["town_id"], row["town__name"])):
+        yield town_id, name, list(items)
 
 
-def _outcomes(submissions, result):
-    return {criterion_id: _outcome(s, result.item(criterion_id)) for criterion_id, s in submissions.items()}
-
-
-def _outcome(submission, outcome):
+def _outcome(row, outcome):
     """A town sheet's 得分, 评语 and 完成情况 of one item, read from the engine's outcome."""
-    review = getattr(submission, "review", None) if outcome.counts else None
+    comment = (row["review__comment"] or "") if outcome.counts else ""
     # 完成情况 is what the town reported it did, under its status and deadline state.
-    progress = f"{submission.get_status_display()} · {outcome.state.label}"
+    progress = f"{Submission.Status(row['status']).label} · {outcome.state.label}"
     if outcome.extended:
         progress = f"{progress}（已批准延期至 {outcome.extended_to:%Y-%m-%d}）"
     # 得分 is what counts toward 总分: after the round's late deduction, which is stated beside it.
     if outcome.deducted:
         progress = f"{progress}（逾期扣分，原评 {outcome.awarded} 分）"
-    if submission.narrative.strip():
-        progress = f"{progress}\n{submission.narrative.strip()}"
-    return Outcome(points=outcome.kept, comment=review.comment if review else "", progress=progress)
+    if row["narrative"].strip():
+        progress = f"{progress}\n{row['narrative'].strip()}"
+    return Outcome(points=outcome.kept, comment=comment, progress=progress)
 
 
 def _review_history(round_, town):
-    """Every historical record of the round's reviews, with what the rows show: one query."""
-    records = Review.history.filter(submission__round=round_).select_related(
-        "reviewer", "submission__town", "submission__criterion"
-    )
+    """Every historical record of the round's reviews, with what the rows show, in chunks: one query."""
+    records = Review.history.filter(submission__round=round_)
     if town is not None:
         records = records.filter(submission__town=town)
     return records.order_by(
         "submission__town__order", "submission__town__name", "submission__criterion__indicator__section__order",
         "submission__criterion__indicator__order", "submission__criterion__order", "history_date", "history_id",
-    )
+    ).values(
+        "submission__town__name", "submission__criterion__code", "submission__criterion__title", "history_date",
+        "reviewer__username", "reviewer__first_name", "reviewer__last_name", "reviewer__is_active",
+        "points", "proposed_points", "comment", "override_reason", "history_type",
+    ).iterator(chunk_size=CHUNK_ROWS)
 
 
-# --------------------------------------------------------------------------- cells
+def _reviewer_name(row):
+    """The reviewer's name as `User.display_name` words it, from the row's columns alone."""
+    if row["reviewer__username"] is None:
+        return ""
+    return User(username=row["reviewer__username"], first_name=row["reviewer__first_name"],
+                last_name=row["reviewer__last_name"], is_active=row["reviewer__is_active"]).display_name
 
 
-def _put(sheet, row, column, value):
-    """Write one value: text as text (never a formula), Decimal as a number, datetimes local."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT]
-        cell.data_type = "s"  # "=…" would otherwise be stored as a formula and run in Excel
-    elif isinstance(value, Decimal):
-        cell.value = float(value)  # the openpyxl boundary: scores are Decimal everywhere else
-        cell.number_format = SCORE_FORMAT
-    elif isinstance(value, datetime.datetime):
-        # Excel keeps no time zone and no microseconds: local wall-clock time, to the second.
-        local = timezone.localtime(value, timezone.get_default_timezone())
-        cell.value = local.replace(tzinfo=None, microsecond=0)
-        cell.number_format = DATETIME_FORMAT
-    else:
-        cell.value = value
-    return cell
-
-
-def _table_cell(sheet, row, column, value, alignment=LEFT):
-    cell = _put(sheet, row, column, value)
-    cell.border, cell.alignment = BORDER, alignment
-    return cell
-
-
-def _title(sheet, text, width, row=TITLE_ROW):
-    cell = _put(sheet, row, 1, text)
-    cell.font, cell.alignment = Font(bold=True, size=14), Alignment(horizontal="center", vertical="center")
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-
-
-def _header(sheet, row, labels):
-    for column, label in enumerate(labels, start=1):
-        cell = _table_cell(sheet, row, column, label, CENTER)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
-
-
-def _setup_sheet(sheet, columns, header_row):
-    """Widths for Chinese text, the header frozen and repeated on every printed A4 landscape page."""
-    for column, (_label, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = PAGE_FOOTER
-
-
-def _sheet_title(name):
-    return INVALID_SHEET_TITLE_RE.sub("", name)[:31] or "街镇"
-
-
-def _to_bytes(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+# --------------------------------------------------------------------------- text
 
 
 def _points_text(value):
@@ -248,29 +213,38 @@ def _deadline_text(deadline, is_span):
 # --------------------------------------------------------------------------- sheets
 
 
-def _write_summary(sheet, round_, results, criteria):
-    sheet.title = "汇总"
+def _title(book, sheet, text, width, row=TITLE_ROW):
+    book.merge_across(sheet, row, 1, width, text, TITLE)
+
+
+def _header(book, sheet, row, labels):
+    for column, label in enumerate(labels, start=1):
+        book.put(sheet, row, column, label, HEADER)
+
+
+def _write_summary(book, round_, results, criteria):
+    sheet = book.sheet("汇总")
     sections = list({c.indicator.section_id: c.indicator.section for c in criteria}.values())
     # 状态 stands before the sections, so 总分 keeps its place third from the end.
     columns = [("排名", 6), ("街镇", 12), ("状态", 18),
                *((f"{s.code}.{s.title}（{_points_text(s.points)}分）", 14) for s in sections),
                ("总分", 8), ("达标", 8), ("逾期项", 8)]
-    _title(sheet, f"{round_.name} 评估结果汇总", len(columns))
+    _title(book, sheet, f"{round_.name} 评估结果汇总", len(columns))
     exported = _today()
-    _put(sheet, 2, 1, f"导出日期：{exported.year}年{exported.month}月{exported.day}日")
+    book.put(sheet, 2, 1, f"导出日期：{exported.year}年{exported.month}月{exported.day}日")
     pass_mark = f"{_points_text(round_.pass_mark)}分" if round_.pass_mark is not None else "未设定"
-    _put(sheet, 2, len(columns) - 2, f"达标线：{pass_mark}")
-    _header(sheet, SUMMARY_HEADER_ROW, [label for label, _width in columns])
+    book.put(sheet, 2, len(columns) - 2, f"达标线：{pass_mark}")
+    _header(book, sheet, SUMMARY_HEADER_ROW, [label for label, _width in columns])
     adjusted = adjusted_after_publication(round_)  # town id → when a 复核 last changed its total
     for row, result in enumerate(results, start=SUMMARY_HEADER_ROW + 1):
         passed = {True: "达标", False: "未达标", None: "—"}[result.passed]
         values = [result.rank, result.town_name, status_label(result) + _adjusted_note(adjusted.get(result.town_id)),
                   *(result.sections.get(s.code, Decimal("0.0")) for s in sections), result.total, passed, result.overdue]
         for column, value in enumerate(values, start=1):
-            _table_cell(sheet, row, column, value, LEFT if column == 2 else CENTER)
-    _summary_footer(sheet, SUMMARY_HEADER_ROW + len(results) + 2, len(columns), round_, exported,
+            book.put(sheet, row, column, value, LEFT if column == 2 else CENTER)
+    _summary_footer(book, sheet, SUMMARY_HEADER_ROW + len(results) + 2, len(columns), round_, exported,
                     any_provisional(results))
-    _setup_sheet(sheet, columns, SUMMARY_HEADER_ROW)
+    setup_sheet(sheet, columns, SUMMARY_HEADER_ROW)
 
 
 def _adjusted_note(when):
@@ -280,7 +254,7 @@ def _adjusted_note(when):
     return f"\n发布后复核调整：{timezone.localtime(when, timezone.get_default_timezone()):%Y-%m-%d %H:%M}"
 
 
-def _summary_footer(sheet, first_row, width, round_, made_on, provisional):
+def _summary_footer(book, sheet, first_row, width, round_, made_on, provisional):
     """Below the table, after a blank row: the 暂定 note if any total is provisional, then who made the
     table, when, and a line for the 审核人 to sign; each line merged across the table."""
     lines = [f"注：{provisional_note()}"] if provisional else []
@@ -290,11 +264,10 @@ def _summary_footer(sheet, first_row, width, round_, made_on, provisional):
         f"审核人：{SIGNATURE_BLANK}",
     ]
     for row, text in enumerate(lines, start=first_row):
-        _put(sheet, row, 1, text).alignment = Alignment(horizontal="left", vertical="center")
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        book.merge_across(sheet, row, 1, width, text, NOTE)
 
 
-def _write_standard_table(sheet, title, criteria, deadlines, outcomes=None, total=None, status=None):
+def _write_standard_table(book, sheet, title, criteria, deadlines, outcomes=None, total=None, status=None):
     """附件1's table: one row per criterion, sections and indicators merged down, a totals row.
 
     Without `outcomes` it is the blank form (得分 and 评语 left empty); with them,
@@ -302,24 +275,38 @@ def _write_standard_table(sheet, title, criteria, deadlines, outcomes=None, tota
     `status` (暂定 or 正式) beside it.
     """
     columns = STANDARD_COLUMNS if outcomes is None else TOWN_COLUMNS
-    _title(sheet, title, len(columns))
-    _header(sheet, HEADER_ROW, [label for label, _width in columns])
+    _title(book, sheet, title, len(columns))
+    _header(book, sheet, HEADER_ROW, [label for label, _width in columns])
     first = HEADER_ROW + 1
+    runs = {1: _runs(criteria, first, lambda c: c.indicator.section,
+                     lambda s: f"{s.code}.{s.title}\n（{_points_text(s.points)}分）"),
+            2: _runs(criteria, first, lambda c: c.indicator,
+                     lambda i: f"{i.code}{i.title}\n（{_points_text(i.points)}分）")}
     for row, criterion in enumerate(criteria, start=first):
         values = _criterion_values(criterion, deadlines[criterion.id], outcomes)
         for column, value in enumerate(values, start=1):
-            _table_cell(sheet, row, column, value, CENTER if column in (1, 2, 6, 7, 8) else LEFT)
-    _merge_runs(sheet, criteria, first, 1, lambda c: c.indicator.section,
-                lambda s: f"{s.code}.{s.title}\n（{_points_text(s.points)}分）")
-    _merge_runs(sheet, criteria, first, 2, lambda c: c.indicator,
-                lambda i: f"{i.code}{i.title}\n（{_points_text(i.points)}分）")
-    _totals_row(sheet, first + len(criteria), len(columns), sum((c.points for c in criteria), Decimal("0")), total,
-                status)
-    _setup_sheet(sheet, columns, HEADER_ROW)
+            if column in runs and row in runs[column]:
+                label, last = runs[column][row]
+                book.merge_down(sheet, row, column, last, label, CENTER)
+            else:
+                book.put(sheet, row, column, value, CENTER if column in (1, 2, 6, 7, 8) else LEFT)
+    _totals_row(book, sheet, first + len(criteria), len(columns), sum((c.points for c in criteria), Decimal("0")),
+                total, status)
+    setup_sheet(sheet, columns, HEADER_ROW)
+
+
+def _runs(criteria, first_row, node_of, label_of):
+    """First row → (label, last row) of each node's run of criteria: written once and merged down, as 附件1 does."""
+    runs, row = {}, first_row
+    for node, run in groupby(criteria, key=node_of):
+        size = len(list(run))
+        runs[row] = (label_of(node), row + size - 1)
+        row += size
+    return runs
 
 
 def _criterion_values(criterion, deadline, outcomes):
-    """One row's cells; 一类指标 and 二类指标 are left to `_merge_runs`."""
+    """One row's cells; 一类指标 and 二类指标 (None here) are written by the runs."""
     units = "、".join(link.unit.name for link in criterion.unit_links.all())
     values = [None, None, f"{criterion.code} {criterion.title}", criterion.content, units,
               _deadline_text(deadline, criterion.deadline_is_span), criterion.points]
@@ -329,41 +316,28 @@ def _criterion_values(criterion, deadline, outcomes):
     return [*values, outcome.points, outcome.comment or None, outcome.progress]
 
 
-def _merge_runs(sheet, criteria, first_row, column, node_of, label_of):
-    """Write each node's label once and merge it down over its criteria, as the original table does."""
-    row = first_row
-    for node, run in groupby(criteria, key=node_of):
-        size = len(list(run))
-        _table_cell(sheet, row, column, label_of(node), CENTER)
-        if size > 1:
-            # The anchor's border is copied to the merged range's edges, so the frame stays closed.
-            sheet.merge_cells(start_row=row, start_column=column, end_row=row + size - 1, end_column=column)
-        row += size
+def _totals_row(book, sheet, row, width, points, total, status=None):
+    book.merge_across(sheet, row, 1, TOTALS_LABEL_SPAN, "总分", TOTAL_LABEL)
+    values = [points, total, status]
+    for column in range(TOTALS_LABEL_SPAN + 1, width + 1):
+        index = column - TOTALS_LABEL_SPAN - 1
+        book.put(sheet, row, column, values[index] if index < len(values) else None, CENTER)
 
 
-def _totals_row(sheet, row, width, points, total, status=None):
-    for column in range(1, width + 1):
-        _table_cell(sheet, row, column, None, CENTER)
-    _table_cell(sheet, row, 1, "总分", CENTER).font = Font(bold=True)
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=TOTALS_LABEL_SPAN)
-    _table_cell(sheet, row, TOTALS_LABEL_SPAN + 1, points, CENTER)
-    _table_cell(sheet, row, TOTALS_LABEL_SPAN + 2, total, CENTER)
-    if status is not None:
-        _table_cell(sheet, row, TOTALS_LABEL_SPAN + 3, status, CENTER)
-
-
-def _write_detail(sheet, records):
+def _write_detail(book, records):
     """Every review and each of its changes, oldest first per criterion."""
-    _header(sheet, 1, [label for label, _width in DETAIL_COLUMNS])
-    for row, record in enumerate(records, start=2):
-        reviewer = record.reviewer
+    sheet = book.sheet("明细")
+    _header(book, sheet, 1, [label for label, _width in DETAIL_COLUMNS])
+    last = 1
+    for last, record in enumerate(records, start=2):  # noqa: B007 - `last` is the table's last row afterwards
         values = [
-            record.submission.town.name, f"{record.submission.criterion.code} {record.submission.criterion.title}",
-            record.history_date, reviewer.display_name if reviewer else "",
-            record.points, record.proposed_points, record.comment or None, record.override_reason or None,
-            HISTORY_ACTIONS.get(record.history_type, record.history_type),
+            record["submission__town__name"],
+            f"{record['submission__criterion__code']} {record['submission__criterion__title']}",
+            record["history_date"], _reviewer_name(record), record["points"], record["proposed_points"],
+            record["comment"] or None, record["override_reason"] or None,
+            HISTORY_ACTIONS.get(record["history_type"], record["history_type"]),
         ]
         for column, value in enumerate(values, start=1):
-            _table_cell(sheet, row, column, value, CENTER if column in (3, 5, 6, 9) else LEFT)
-    _setup_sheet(sheet, DETAIL_COLUMNS, 1)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(DETAIL_COLUMNS))}{max(sheet.max_row, 1)}"
+            book.put(sheet, last, column, value, CENTER if column in (3, 5, 6, 9) else LEFT)
+    setup_sheet(sheet, DETAIL_COLUMNS, 1)
+    sheet.autofilter(0, 0, last - 1, len(DETAIL_COLUMNS) - 1)

@@ -45,6 +45,14 @@ def _expected_merges(criteria, width):
     return merges
 
 
+def _column_widths(sheet, count):
+    """Each column's stored width; neighbouring columns of the same width are stored as one range."""
+    widths = {}
+    for dimension in sheet.column_dimensions.values():
+        widths |= dict.fromkeys(range(dimension.min, dimension.max + 1), dimension.width)
+    return [widths.get(column) for column in range(1, count + 1)]
+
+
 def _row_of(sheet, code):
     rows = [cell.row for cell in sheet["C"] if isinstance(cell.value, str) and cell.value.startswith(f"{code} ")]
     assert len(rows) == 1
@@ -173,7 +181,8 @@ def test_town_sheet_borders_wrap_and_widths(scored, town_a):
     assert {(c.border.left.style, c.border.right.style, c.border.top.style, c.border.bottom.style) for c in cells
             if c.coordinate in ("A3", "D3", "J44")} == {("thin", "thin", "thin", "thin")}
     assert {c.alignment.wrap_text for c in cells if type(c).__name__ == "Cell"} == {True}
-    assert [sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJ"] == [12, 16, 16, 50, 16, 12, 8, 8, 16, 40]
+    # Excel stores a width of N characters (Calibri 11) as N plus 5 pixels of padding over 7-pixel digits.
+    assert _column_widths(sheet, 10) == [width + 0.7109375 for width in [12, 16, 16, 50, 16, 12, 8, 8, 16, 40]]
 
 
 def test_sheets_freeze_header_and_repeat_it_when_printed(scored, town_a):
@@ -182,7 +191,9 @@ def test_sheets_freeze_header_and_repeat_it_when_printed(scored, town_a):
     assert [(book[name].freeze_panes, book[name].print_title_rows) for name in ("汇总", town_a.name, "明细")] == [
         ("A4", "$3:$3"), ("A3", "$2:$2"), ("A2", "$1:$1"),
     ]
-    assert (town.page_setup.orientation, town.page_setup.paperSize, town.page_setup.fitToWidth) == ("landscape", 9, 1)
+    # One page wide, as many tall: fitToWidth is left out at its default of 1.
+    assert (town.page_setup.orientation, town.page_setup.paperSize, town.page_setup.fitToWidth,
+            town.page_setup.fitToHeight) == ("landscape", 9, None, 0)
     assert town.sheet_properties.pageSetUpPr.fitToPage is True
 
 
