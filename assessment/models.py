@@ -310,7 +310,7 @@ class User(AbstractUser):
 
     @property
     def sees_all_towns(self):
-        """Reviewers, leaders and administrators read every town (of their district, if bound to one)."""
+        """Reviewers, leaders and administrators read every town within their reach (`level`)."""
         return self.is_superuser or self.role in {self.Role.REVIEWER, self.Role.VIEWER, self.Role.ADMIN}
 
     @property

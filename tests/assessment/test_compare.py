@@ -176,6 +176,7 @@ def test_page_drills_down_to_district_results(client, scored, city_viewer):
     results = client.get(reverse("results"), {"round": pukou.pk}).content.decode()
     jiangpu = Town.objects.get(name="江浦街道")
     assert f'{reverse("town-results", args=[jiangpu.pk])}?round={pukou.pk}' in results
+    assert f'id="to-compare" href="{reverse("compare")}?year={pukou.year}&rubric={pukou.rubric_id}"' in results
 
 
 def test_page_for_the_province_links_cities(client, scored, province_viewer, nanjing):
