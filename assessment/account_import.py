@@ -30,6 +30,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from assessment.models import ResponsibleUnit, Town, User
+from assessment.scoping import districts_for_user
 from assessment.xlsx_guard import TooManyRows, XlsxRefused, check_xlsx
 
 USERNAME, NAME, ROLE, TOWN, UNIT, PLACE, PHONE = "用户名", "姓名", "角色", "街镇", "责任单位", "街镇或责任单位", "手机"
@@ -186,6 +187,7 @@ def _roles():
 def _build(rows, existing, by, errors):
     """[(user, new password or None)] with every field set, appending to `errors` what is wrong."""
     roles, towns, units = _roles(), _towns(by), {unit.name: unit for unit in ResponsibleUnit.objects.all()}
+    reach = None if by.level == User.Level.PROVINCE else set(districts_for_user(by).values_list("pk", flat=True))
     seen, built = {}, []
 
     def error(number, column, message):
@@ -223,7 +225,7 @@ def _build(rows, existing, by, errors):
         user = existing.get(username)
         if user is not None and (user.is_superuser or user.pk == by.pk):
             error(number, USERNAME, _("“%(name)s”是超级管理员或您本人的账号，不能通过导入修改。") % {"name": username})
-        elif user is not None and by.district_id is not None and _district_of(user) != by.district_id:
+        elif user is not None and reach is not None and not _reaches(user, by, reach):
             error(number, USERNAME, _("账号“%(name)s”属于其他区，不能修改。") % {"name": username})
         if len(errors) > count:
             continue
@@ -236,9 +238,10 @@ def _build(rows, existing, by, errors):
         user.last_name, user.first_name, user.role, user.phone, user.is_active = name, "", role, phone, True
         user.town, user.unit = town, unit
         if role == User.Role.TOWN:
-            user.district = None  # a town official's district is their town's
+            user.district = user.city = None  # a town official's district is their town's
         elif user.pk is None or was_town:
-            user.district_id = by.district_id  # new district-level accounts belong to the importer's district
+            # New accounts belong where the importer does: their district, their city, or the province.
+            user.district_id, user.city_id = by.district_id, by.city_id
         columns = FIELD_COLUMNS | {"town": town_column, "district": town_column, "unit": unit_column}
         for field_name, message in _invalid(user):
             error(number, columns.get(field_name, USERNAME), message)
@@ -258,9 +261,9 @@ def _place(row, role):
 
 
 def _towns(by):
-    """Towns by name, within the importer's district when they are bound to one; a name in two districts maps to
+    """Towns by name, within the districts the importer reaches (`User.level`); a name in two districts maps to
     None (ambiguous)."""
-    towns = Town.objects.all() if by.district_id is None else Town.objects.filter(district_id=by.district_id)
+    towns = Town.objects.filter(district__in=districts_for_user(by))
     by_name = {}
     for town in towns:
         by_name[town.name] = None if town.name in by_name else town
@@ -269,6 +272,15 @@ def _towns(by):
 
 def _district_of(user):
     return user.town.district_id if user.town_id else user.district_id
+
+
+def _reaches(user, by, reach):
+    """Whether an importer below province level may change this existing account: one of their districts', or,
+    for a city-level importer, a city-level account of the same city."""
+    district = _district_of(user)
+    if district is not None:
+        return district in reach
+    return by.city_id is not None and user.city_id == by.city_id
 
 
 def _invalid(user):

@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessment import accounts
 from assessment.models import (
+    City,
     Criterion,
     CriterionUnit,
     District,
@@ -158,9 +159,16 @@ class ResponsibleUnitAdmin(admin.ModelAdmin):
     list_filter = ("level",)
 
 
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ("name", "code")
+
+
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
-    list_display = ("name",)
+    list_display = ("name", "city")
+    list_filter = ("city",)
+    list_select_related = ("city",)
 
 
 @admin.register(Town)
@@ -172,14 +180,14 @@ class TownAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "last_name", "first_name", "role", "district", "town", "unit", "is_active")
-    list_filter = ("role", "district", "town", "unit", "is_active")
-    list_select_related = ("district", "town", "unit")
+    list_display = ("username", "last_name", "first_name", "role", "city", "district", "town", "unit", "is_active")
+    list_filter = ("role", "city", "district", "town", "unit", "is_active")
+    list_select_related = ("city", "district", "town", "unit")
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("门户角色"), {"fields": ("role", "district", "town", "unit", "phone")}),
+        (_("门户角色"), {"fields": ("role", "city", "district", "town", "unit", "phone")}),
         (_("登录安全"), {"fields": ("must_change_password",)}),
     )
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("门户角色"), {"fields": ("role", "district", "town", "unit")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("门户角色"), {"fields": ("role", "city", "district", "town", "unit")}),)
     actions = ["delete_selected"]
 
     # A password an administrator chose is known to two people: its owner replaces it at the next login.

@@ -21,8 +21,28 @@ from simple_history.models import HistoricalRecords
 POINTS = {"max_digits": 5, "decimal_places": 1, "validators": [MinValueValidator(Decimal("0"))]}
 
 
-class District(models.Model):
+class City(models.Model):
+    """A 设区市; its districts are compared with each other, and cities across the province."""
+
     name = models.CharField(_("名称"), max_length=50, unique=True)
+    code = models.CharField(_("行政区划代码"), max_length=12, unique=True, help_text=_("如南京市 320100"))
+
+    class Meta:
+        verbose_name = _("设区市")
+        verbose_name_plural = _("设区市")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    """A 区/县. One without a city is seen only by its own accounts and province-level ones."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    city = models.ForeignKey(
+        City, models.PROTECT, null=True, blank=True, related_name="districts", verbose_name=_("设区市")
+    )
 
     class Meta:
         verbose_name = _("区")
@@ -235,7 +255,11 @@ class User(AbstractUser):
     )
     district = models.ForeignKey(
         District, models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("所属区"),
-        help_text=_("区级账号只看本区；留空为市级账号，可看所有区。街镇填报员随所属街镇。"),
+        help_text=_("区级账号只看本区；区和设区市都留空为省级账号，可看所有区。街镇填报员随所属街镇。"),
+    )
+    city = models.ForeignKey(
+        City, models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("所属设区市"),
+        help_text=_("市级账号看本市各区；区级账号和街镇填报员请留空。"),
     )
     phone = models.CharField(_("手机"), max_length=20, blank=True)
     must_change_password = models.BooleanField(
@@ -261,6 +285,8 @@ class User(AbstractUser):
             raise ValidationError({"town": _("只有街镇填报员可以绑定街镇。")})
         if self.role == self.Role.TOWN and self.district_id is not None:
             raise ValidationError({"district": _("街镇填报员的所属区由其街镇决定，请留空。")})
+        if self.city_id is not None and (self.district_id is not None or self.role == self.Role.TOWN):
+            raise ValidationError({"city": _("区级账号和街镇填报员的设区市由所属区决定，请留空。")})
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -284,6 +310,31 @@ class User(AbstractUser):
 
     # Roles, each in one place; views, services, templates and the API ask these.
 
+    class Level(models.TextChoices):
+        TOWN = "town", _("街镇")
+        DISTRICT = "district", _("区县")
+        CITY = "city", _("设区市")
+        PROVINCE = "province", _("省")
+
+    @property
+    def level(self):
+        """How far the account reaches: its town, its district, its city's districts, or every district (province).
+
+        An account bound to neither a district nor a city is province-level: it sees every district.
+        """
+        if self.town_id is not None:
+            return self.Level.TOWN
+        if self.district_id is not None:
+            return self.Level.DISTRICT
+        if self.city_id is not None:
+            return self.Level.CITY
+        return self.Level.PROVINCE
+
+    @property
+    def compares_districts(self):
+        """May compare districts (a city-level reader) or cities and their districts (a province-level reader)."""
+        return self.is_authenticated and self.sees_all_towns and self.level in {self.Level.CITY, self.Level.PROVINCE}
+
     @property
     def is_town_official(self):
         return self.role == self.Role.TOWN and self.town_id is not None
@@ -294,7 +345,7 @@ class User(AbstractUser):
 
     @property
     def sees_all_towns(self):
-        """Reviewers, leaders and administrators read every town (of their district, if bound to one)."""
+        """Reviewers, leaders and administrators read every town within their reach (`level`)."""
         return self.is_superuser or self.role in {self.Role.REVIEWER, self.Role.VIEWER, self.Role.ADMIN}
 
     @property

@@ -2,8 +2,10 @@
 
 A town official sees only their own town; a department official the items
 whose 责任单位 name their department, in every town; reviewers, leaders and
-administrators see everything. An account bound to a district (`User.district`)
-sees only that district. Anything outside a user's scope is a 404, and so is
+administrators see everything. How far an account reaches is its `User.level`:
+an account bound to a district (`User.district`) sees only that district, one
+bound to a city (`User.city`) that city's districts, and one bound to neither
+every district (province). Anything outside a user's scope is a 404, and so is
 an id that is not a number: a malformed query string never reaches the database.
 
 Awarded points follow one rule, `results_visible`: readers see them at once,
@@ -11,12 +13,12 @@ everyone else only once the round's results are published, and then only in
 their own scope.
 """
 
-from django.db.models import Case, When
+from django.db.models import Case, Q, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from assessment.models import Evidence, ExportJob, Round, Submission, Town
+from assessment.models import District, Evidence, ExportJob, Round, Submission, Town
 
 MAX_ID = 2**31 - 1  # ids are PostgreSQL integers; a larger number can match nothing
 
@@ -31,11 +33,50 @@ def parse_id(raw, name="id"):
     return int(text)
 
 
+# --------------------------------------------------------------------------- districts
+
+
+def in_reach(user, district="district"):
+    """A filter keeping rows whose `district` (a lookup path to a District) the account reaches:
+    its district, its city's districts, or every district for a province-level account (an empty Q).
+
+    A town official's reach is their town's district; callers that narrow to the town do so themselves.
+    """
+    if user.town_id is not None:
+        return Q(**{f"{district}__towns__id": user.town_id})
+    if user.district_id is not None:
+        return Q(**{f"{district}_id": user.district_id})
+    if user.city_id is not None:
+        return Q(**{f"{district}__city_id": user.city_id})
+    return Q()
+
+
+def districts_for_user(user):
+    """The districts an account reaches (see `in_reach`); none for anonymous users."""
+    if not user.is_authenticated:
+        return District.objects.none()
+    if user.town_id is not None:
+        return District.objects.filter(towns__id=user.town_id)
+    if user.district_id is not None:
+        return District.objects.filter(pk=user.district_id)
+    if user.city_id is not None:
+        return District.objects.filter(city_id=user.city_id)
+    return District.objects.all()
+
+
+def reaching(district_id):
+    """A filter on accounts not bound to a town: those whose reach covers this district (its own accounts, its
+    city's, and province-level ones)."""
+    city = District.objects.filter(pk=district_id).values("city_id")
+    return Q(district_id=district_id) | Q(district__isnull=True, city__isnull=True) | Q(
+        district__isnull=True, city_id__in=city)
+
+
 # --------------------------------------------------------------------------- rounds
 
 
 def rounds_for_user(user):
-    """Rounds of the user's district (a town's, or the account's; all for a city-level account).
+    """Rounds of the districts the user reaches (a town's, the account's, its city's; all for the province).
 
     Voided rounds are hidden from everyone here; rounds in 筹备 from everyone who cannot manage rounds.
     """
@@ -44,18 +85,14 @@ def rounds_for_user(user):
     rounds = Round.objects.exclude(state=Round.State.VOIDED)
     if not user.can_manage_rounds:
         rounds = rounds.filter(state__in=Round.State.SEEN_BY_FILLERS)
-    if user.town_id:
-        return rounds.filter(district__towns__id=user.town_id)
-    if user.district_id:
-        return rounds.filter(district_id=user.district_id)
-    return rounds
+    return rounds.filter(in_reach(user))
 
 
 def managed_rounds(user):
-    """Rounds a round manager may act on: every round of their district, voided ones included."""
+    """Rounds a round manager may act on: every round of the districts they reach, voided ones included."""
     if not (user.is_authenticated and user.can_manage_rounds):
         return Round.objects.none()
-    return Round.objects.filter(district_id=user.district_id) if user.district_id else Round.objects.all()
+    return Round.objects.filter(in_reach(user))
 
 
 def _working_states(user):
@@ -129,8 +166,7 @@ def submissions_for_user(user):
         return submissions.none()
     if user.is_town_official:
         return submissions.filter(town_id=user.town_id)
-    if user.district_id:
-        submissions = submissions.filter(town__district_id=user.district_id)
+    submissions = submissions.filter(in_reach(user, "town__district"))
     if user.sees_all_towns:
         return submissions
     if user.is_department_official:
@@ -154,7 +190,7 @@ def get_evidence_for_user(user, pk):
 
 
 def towns_for_user(user):
-    """The towns the user's scope reaches: their own town; every town of their district (all, city-level) for
+    """The towns the user's scope reaches: their own town; every town their district, city or province reaches for
     readers; the towns whose items a department answers."""
     towns = Town.objects.all()
     if not user.is_authenticated:
@@ -163,7 +199,7 @@ def towns_for_user(user):
         if user.is_town_official:
             return towns.filter(pk=user.town_id)
         return towns.filter(pk__in=submissions_for_user(user).values("town_id"))
-    return towns.filter(district_id=user.district_id) if user.district_id else towns
+    return towns.filter(in_reach(user))
 
 
 def get_town_for_user(user, pk):

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.db.models import Prefetch, Q
 
 from assessment.models import Criterion, CriterionUnit, ResponsibleUnit, Rubric, Town, User
+from assessment.scoping import reaching
 
 
 class Findings(NamedTuple):
@@ -78,7 +79,7 @@ def _active_fillers(district):
     who may answer for this district."""
     accounts = User.objects.filter(is_active=True).filter(
         Q(role=User.Role.TOWN, town__district=district)
-        | Q(role=User.Role.DEPARTMENT, unit__isnull=False) & (Q(district=district) | Q(district__isnull=True))
+        | Q(role=User.Role.DEPARTMENT, unit__isnull=False) & reaching(district.pk)
     )
     staffed_towns, staffed_units = set(), set()
     for role, town_id, unit_id in accounts.values_list("role", "town_id", "unit_id"):

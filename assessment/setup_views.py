@@ -3,15 +3,14 @@
 from django.shortcuts import get_object_or_404, render
 
 from assessment import setup_check
-from assessment.models import District
 from assessment.permissions import requires
-from assessment.scoping import parse_id, round_for_user, rounds_for_user
+from assessment.scoping import districts_for_user, parse_id, round_for_user, rounds_for_user
 
 
 @requires("can_manage_rounds")
 def setup_check_page(request):
     """`?round=` checks that round's district against its rubric; otherwise the district's current data
-    (the user's district; `?district=` for a city-level account) against the newest rubric."""
+    (the user's district; `?district=` among those a city- or province-level account reaches) against the newest rubric."""
     round_ = round_for_user(request.user, request.GET.get("round")) if request.GET.get("round") else None
     if round_ is not None:
         district, rubric = round_.district, round_.rubric
@@ -22,13 +21,13 @@ def setup_check_page(request):
         "round": round_, "district": district, "rubric": rubric, "found": found,
         "groups": _groups(found, district.towns.count()) if found else [],
         "rounds": rounds_for_user(request.user).filter(district=district) if district is not None else [],
-        "districts": District.objects.order_by("name") if request.user.district_id is None else [],
+        "districts": districts_for_user(request.user).order_by("name") if request.user.district_id is None else [],
     }
     return render(request, "assessment/setup_check.html", context)
 
 
 def _district(request):
-    districts = District.objects.order_by("name")
+    districts = districts_for_user(request.user).order_by("name")
     if request.user.district_id is not None:
         return get_object_or_404(districts, pk=request.user.district_id)
     district_id = parse_id(request.GET.get("district"), "district")

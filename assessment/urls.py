@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 from assessment import (
     account_views,
     api,
+    compare_views,
     department_views,
     export_views,
     parts,
@@ -35,6 +36,7 @@ urlpatterns = [
     path("review/", review_views.review_queue, name="review-queue"),
     path("review/<int:pk>/", review_views.review_detail, name="review"),
     path("results/", result_views.results, name="results"),
+    path("results/compare/", compare_views.compare, name="compare"),
     path("results/charts/", result_views.results_dashboard, name="results-dashboard"),
     path("results/export/", export_views.round_export, name="round-export"),
     path("results/towns/<int:town_id>/", result_views.town_results, name="town-results"),

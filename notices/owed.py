@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from assessment.models import CriterionUnit, Submission, User
+from assessment.scoping import reaching
 
 Status = Submission.Status
 
@@ -28,10 +29,9 @@ def open_items(round_):
 
 def fillers(round_):
     """Active accounts that answer items of the round: its district's town officials, and department officials of
-    the district or city-level ones."""
+    the district, its city or the province."""
     town_officials = Q(role=User.Role.TOWN, town__district_id=round_.district_id)
-    departments = Q(role=User.Role.DEPARTMENT, unit__isnull=False) & (
-        Q(district_id=round_.district_id) | Q(district__isnull=True))
+    departments = Q(role=User.Role.DEPARTMENT, unit__isnull=False) & reaching(round_.district_id)
     return User.objects.filter(town_officials | departments, is_active=True).order_by("id")
 
 

@@ -18,7 +18,8 @@ def messages_for_user(user):
 
 
 def announcements_for_user(user):
-    """Announcements of the rounds the user sees, and those to everyone of the user's district (or of every district)."""
+    """Announcements of the rounds the user sees, and those to everyone of the user's district (of its city's
+    districts for a city-level account, of every district for the province)."""
     if not user.is_authenticated:
         return Announcement.objects.none()
     general = Q(round__isnull=True)
@@ -26,6 +27,8 @@ def announcements_for_user(user):
         general &= Q(district__isnull=True) | Q(district_id__in=Town.objects.filter(pk=user.town_id).values("district_id"))
     elif user.district_id:
         general &= Q(district__isnull=True) | Q(district_id=user.district_id)
+    elif user.city_id:
+        general &= Q(district__isnull=True) | Q(district__city_id=user.city_id)
     return Announcement.objects.filter(general | Q(round__in=rounds_for_user(user).values("pk")))
 
 
