@@ -10,11 +10,24 @@ import random
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F, Q
 from django.utils import timezone
 
 from appeals.demo import create_demo_requests
 from assessment import services
-from assessment.models import Criterion, District, Metric, Round, RoundDeadline, Rubric, Submission, Transition, User
+from assessment.models import (
+    City,
+    Criterion,
+    District,
+    Metric,
+    Round,
+    RoundDeadline,
+    Rubric,
+    Submission,
+    Town,
+    Transition,
+    User,
+)
 from scoring import stored
 from scoring.loader import propose_for
 
@@ -64,7 +77,36 @@ def create_demo_round(rubric=None, today=None):
     _fill_round(round_, today, seed=2026)
     _demo_notices(round_)
     create_demo_requests(round_, last_year, today)  # one pending and one granted 延期, one decided 复核
+    _neighbour_round(rubric, today)
     return round_
+
+
+NEIGHBOUR = ("浦口区", ("江浦街道", "顶山街道"))  # a second district of 南京市, small, for 区县对比
+
+
+def _neighbour_round(rubric, today):
+    """浦口区's round this year, two towns filled by their officials and scored, now in 评审中: something for the
+    南京市 and 江苏省 accounts to compare 六合区 with. Its district departments have no demo accounts."""
+    from assessment import round_services
+
+    district = District.objects.get_or_create(name=NEIGHBOUR[0], defaults={"city": nanjing()})[0]
+    for order, name in enumerate(NEIGHBOUR[1], start=1):
+        Town.objects.get_or_create(district=district, name=name, defaults={"kind": Town.Kind.STREET, "order": order})
+    round_ = services.open_round(
+        rubric=rubric, district=district, name=f"{NEIGHBOUR[0]}{today.year}年度技防街镇达标评估",
+        opens_on=today - datetime.timedelta(days=30), closes_on=today + datetime.timedelta(days=40), pass_mark=Decimal("45"),
+    )
+    _fill_round(round_, today, seed=2027, weights=[1, 0, 1, 0, 12])
+    reviewer = _reviewer_for(district.pk)
+    round_services.change_state(round_, Round.State.REVIEWING, user=reviewer, reason="填报期提前结束，进入评审。")
+    return round_
+
+
+def nanjing():
+    """南京市, which 六合区 belongs to (the migration that added cities links them on an existing database)."""
+    city = City.objects.get_or_create(name="南京市", defaults={"code": "320100"})[0]
+    District.objects.filter(name="六合区", city__isnull=True).update(city=city)
+    return city
 
 
 def _open_demo_round(rubric, year, today):
@@ -101,7 +143,7 @@ def _create_last_years_round(rubric, today):
 
 def _fill_round(round_, today, seed, weights=None):
     rng = random.Random(seed)
-    reviewer = User.objects.filter(role=User.Role.REVIEWER).first()
+    reviewer = _reviewer_for(round_.district_id)
     metrics = {m.code: m for m in Metric.objects.filter(rubric=round_.rubric)}
     submissions = Submission.objects.filter(round=round_).select_related("town", "criterion").prefetch_related(
         "criterion__metrics", "criterion__unit_links__unit"
@@ -114,6 +156,13 @@ def _fill_round(round_, today, seed, weights=None):
         figures = demo_figures(rng)
         for submission in items:
             _demo_item(submission, official, reviewer, figures, metrics, rng, today, weights or [2, 1, 2, 1, 8])
+
+
+def _reviewer_for(district_id):
+    """Who scores a district's demo items: its own reviewer, else one who reviews for every district (the admin)."""
+    everywhere = Q(district__isnull=True, city__isnull=True, role__in=[User.Role.REVIEWER, User.Role.ADMIN])
+    reviewers = User.objects.filter(Q(role=User.Role.REVIEWER, district_id=district_id) | everywhere)
+    return reviewers.order_by(F("district_id").asc(nulls_last=True), "role", "id").first()
 
 
 def _demo_item(submission, official, reviewer, figures, metrics, rng, today, weights):
@@ -134,9 +183,10 @@ def _demo_item(submission, official, reviewer, figures, metrics, rng, today, wei
         return
     upload = SimpleUploadedFile(f"{submission.criterion.code}佐证材料.pdf", DEMO_PDF, content_type="application/pdf")
     services.add_evidence(saved, user=actor, upload=upload, description="工作台账及现场照片")
-    if not _demo_parts(saved, actor):
+    missing_note = _demo_parts(saved, actor)
+    if missing_note is None:
         return  # a co-owned item whose lead unit has no demo account stays a draft
-    saved = services.submit(saved, user=actor)
+    saved = services.submit(saved, user=actor, missing_note=missing_note)
     _backdate(saved, today, rng)
     if reviewer is None:
         return
@@ -176,37 +226,48 @@ def _town_official(town):
 
 
 def _demo_parts(submission, actor):
-    """The other units' parts of a co-owned item, by their demo accounts; False if `actor` is not the lead unit."""
+    """The other units' parts of a co-owned item, by their demo accounts. None if `actor` is not the lead unit;
+    otherwise the note the lead unit submits with: empty, or why units with no demo account in the item's
+    district give no part."""
     from assessment import parts
     from assessment.models import Part
 
     if not parts.is_co_owned(submission.criterion):
-        return True
+        return ""
     if parts.unit_of(actor, submission) != parts.lead_unit(submission.criterion):
-        return False
+        return None
+    absent = []
     for unit in parts.owed_units(submission):
-        user = User.objects.filter(role=User.Role.DEPARTMENT, unit=unit, is_active=True).first()
-        if user:
-            existing = Part.objects.filter(submission=submission, unit=unit).first()
-            parts.save_part(submission, user=user, narrative=f"{unit.name}已按职责完成本单位部分。",
-                            version=existing.version if existing else 0)
-    return True
+        user = _department_user(unit, submission)
+        if user is None:
+            absent.append(unit.name)
+            continue
+        existing = Part.objects.filter(submission=submission, unit=unit).first()
+        parts.save_part(submission, user=user, narrative=f"{unit.name}已按职责完成本单位部分。",
+                        version=existing.version if existing else 0)
+    return f"{'、'.join(absent)}的部分由其另行报送。" if absent else ""
 
 
 def _department_actor(submission):
     for link in submission.criterion.unit_links.all():
-        user = User.objects.filter(role=User.Role.DEPARTMENT, unit=link.unit).first()
+        user = _department_user(link.unit, submission)
         if user:
             return user
     return None
 
 
-DEMO_LOGINS = ("admin", "reviewer", "leader", "official1", "official2", "police", "transport")
+def _department_user(unit, submission):
+    """A demo account of the unit that works for the item's district (or for every district)."""
+    district = Q(district_id=submission.town.district_id) | Q(district__isnull=True, city__isnull=True)
+    return User.objects.filter(district, role=User.Role.DEPARTMENT, unit=unit, is_active=True).first()
+
+
+DEMO_LOGINS = ("admin", "reviewer", "leader", "official1", "official2", "police", "transport", "city", "province")
 
 
 def _demo_notices(round_):
     """E-mail addresses for the demo logins (mail is printed to the console in development), one 通知公告 and one 催办."""
-    from django.db.models import F, Value
+    from django.db.models import Value
     from django.db.models.functions import Concat
 
     from notices import services as notices

@@ -5,10 +5,12 @@ never sits whole in a server's memory; with local storage behind nginx (`DOWNLOA
 answers with an `X-Accel-Redirect` and nginx sends the file from an internal location.
 """
 
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from storages.utils import clean_name
 
 CHUNK_BYTES = 64 * 1024
@@ -32,7 +34,12 @@ def open_stream(fieldfile):
     storage = fieldfile.storage
     bucket = getattr(storage, "bucket", None)
     if bucket is not None:
-        answer = bucket.Object(storage._normalize_name(clean_name(fieldfile.name))).get()
+        try:
+            answer = bucket.Object(storage._normalize_name(clean_name(fieldfile.name))).get()
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                raise FileNotFoundError(fieldfile.name) from error
+            raise
         return answer["Body"], answer["ContentLength"]
     return storage.open(fieldfile.name, "rb"), storage.size(fieldfile.name)
 
@@ -45,7 +52,10 @@ def serve(fieldfile, *, filename, content_type, inline=False):
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + fieldfile.name.lstrip("/")
         response["Content-Disposition"] = content_disposition_header(not inline, filename)
     else:
-        stream, size = open_stream(fieldfile)
+        try:
+            stream, size = open_stream(fieldfile)
+        except FileNotFoundError as missing:
+            raise Http404(_("文件已不在存储中，请联系管理员。")) from missing
         response = FileResponse(stream, as_attachment=not inline, filename=filename, content_type=content_type)
         response.block_size = CHUNK_BYTES
         response["Content-Length"] = size

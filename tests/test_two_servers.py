@@ -81,8 +81,8 @@ def cluster(tmp_path):
     logs.mkdir()
     commands = {
         "s3": [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(ports["s3"])],
-        "a": [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{ports['a']}", "-w", "1", "liuhe_portal.wsgi"],
-        "b": [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{ports['b']}", "-w", "1", "liuhe_portal.wsgi"],
+        "a": [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{ports['a']}", "-w", "1", "--graceful-timeout", "2", "liuhe_portal.wsgi"],
+        "b": [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{ports['b']}", "-w", "1", "--graceful-timeout", "2", "liuhe_portal.wsgi"],
         "worker": [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
     }
     processes = {}

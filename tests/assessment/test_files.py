@@ -87,3 +87,15 @@ def test_s3_evidence_is_private_and_streamed_through_the_view(client_a, item, of
     chunks = list(response.streaming_content)
     assert b"".join(chunks) == content
     assert len(chunks) == 4
+
+
+def test_a_file_missing_from_the_storage_is_a_404(client_a, item, official_a):
+    evidence = _evidence(item, official_a)
+    evidence.file.storage.delete(evidence.file.name)
+    assert client_a.get(reverse("evidence", args=[evidence.pk])).status_code == 404
+
+
+def test_a_file_missing_from_the_bucket_is_a_404(client_a, item, official_a, bucket):
+    evidence = _evidence(item, official_a)
+    bucket.delete_object(Bucket="evidence", Key=evidence.file.name)
+    assert client_a.get(reverse("evidence", args=[evidence.pk])).status_code == 404

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessment.demo import create_demo_round
+from assessment.demo import create_demo_round, nanjing
 from assessment.models import District, ResponsibleUnit, Town, User
 from assessment.standard import DEFAULT_DISTRICT, load_default_standard
 
 DEMO_ACCOUNTS = [
-    # username, role, binding (town index into the ordered towns, or unit name), full name
+    # username, role, binding (town index into the ordered towns, unit name, or what a leader reads), full name
     ("admin", User.Role.ADMIN, None, "系统管理员"),
     ("reviewer", User.Role.REVIEWER, None, "视频办评审员"),
     ("leader", User.Role.VIEWER, None, "综治办领导"),
@@ -23,7 +23,10 @@ DEMO_ACCOUNTS = [
     ("official2", User.Role.TOWN, 1, "街镇填报员二"),
     ("police", User.Role.DEPARTMENT, "区公安分局", "区公安分局填报员"),
     ("transport", User.Role.DEPARTMENT, "区交通运输局", "区交通运输局填报员"),
+    ("city", User.Role.VIEWER, "南京市", "南京市综治办领导"),
+    ("province", User.Role.VIEWER, "江苏省", "江苏省综治办领导"),
 ]
+ABOVE_DISTRICT = {"admin", "city", "province"}  # not bound to 六合区: 南京市's, or the province's
 
 
 class Command(BaseCommand):
@@ -60,8 +63,10 @@ class Command(BaseCommand):
             user = User(username=username, role=role, last_name=full_name)
             if role == User.Role.TOWN:
                 user.town = towns[binding]
-            elif role != User.Role.ADMIN:
-                user.district = district  # district accounts of 六合区; admin stays city-level
+            elif username == "city":
+                user.city = nanjing()
+            elif username not in ABOVE_DISTRICT:
+                user.district = district  # district accounts of 六合区; admin and province see every district
             if role == User.Role.DEPARTMENT:
                 user.unit = ResponsibleUnit.objects.get(name=binding)
             user.is_staff = user.is_superuser = role == User.Role.ADMIN
