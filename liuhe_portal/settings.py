@@ -10,7 +10,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -240,7 +240,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "frame-src": [SELF],
         "frame-ancestors": [SELF],
-        "object-src": [NONE],
+        # 'self', not 'none': browsers that show a PDF with a plugin apply this to the evidence preview itself.
+        "object-src": [SELF],
         "base-uri": [SELF],
         "form-action": [SELF],
     },
