@@ -57,15 +57,17 @@ class IdleTimeoutMiddleware:
 class AccountGateMiddleware:
     """Sends an account with a pending step (policy.pending_step) to that step's page; the API gets a 403 JSON."""
 
-    # Pages an account with a pending step may still reach: the steps themselves, logout and static files.
-    OPEN_PREFIXES = ("/accounts/logout/", "/accounts/password/", "/accounts/two-factor/", "/static/")
+    # Reachable whatever is pending: logout, static files, and the backup codes shown once right after enrolment.
+    ALWAYS_OPEN = ("/accounts/logout/", "/static/", "/accounts/two-factor/backup-codes/")
+    STEP_PREFIXES = {"password": "/accounts/password/", "enrol": "/accounts/two-factor/enrol/",
+                     "verify": "/accounts/two-factor/verify/"}
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         step = pending_step(request.user)
-        if step is None or request.path.startswith(self.OPEN_PREFIXES):
+        if step is None or request.path.startswith((*self.ALWAYS_OPEN, self.STEP_PREFIXES[step])):
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": STEP_MESSAGES[step]}, status=403)

@@ -40,6 +40,7 @@ from assessment.resources import SHEET_TITLE, CriterionResource
 from assessment.services import ensure_checklist
 from assessment.xlsx_guard import GuardedXLSX, XlsxRefused
 from scoring import stored
+from assessment.standard_forms import StandardChildrenFormSet, StandardNodeForm, StandardParentForm
 
 admin.site.site_header = _("六合区技防达标评估门户 · 管理")
 admin.site.site_title = _("技防达标评估门户")
@@ -47,6 +48,7 @@ admin.site.index_title = _("系统管理")
 
 
 class SectionInline(admin.TabularInline):
+    formset = StandardChildrenFormSet
     model = Section
     extra = 0
     fields = ("code", "title", "points", "order")
@@ -54,6 +56,7 @@ class SectionInline(admin.TabularInline):
 
 
 class IndicatorInline(admin.TabularInline):
+    formset = StandardChildrenFormSet
     model = Indicator
     extra = 0
     fields = ("code", "title", "points", "order")
@@ -61,6 +64,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 class CriterionInline(admin.TabularInline):
+    formset = StandardChildrenFormSet
     model = Criterion
     extra = 0
     fields = ("code", "title", "points", "deadline", "deadline_is_span", "order")
@@ -75,12 +79,14 @@ class CriterionUnitInline(admin.TabularInline):
 
 @admin.register(Rubric)
 class RubricAdmin(admin.ModelAdmin):
+    form = StandardParentForm
     list_display = ("title", "version", "total_points")
     inlines = [SectionInline]
 
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
+    form = StandardParentForm
     list_display = ("code", "title", "points", "rubric")
     list_filter = ("rubric",)
     ordering = ("rubric", "order")
@@ -89,6 +95,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    form = StandardParentForm
     list_display = ("code", "title", "points", "section")
     list_filter = ("section__rubric", "section")
     list_select_related = ("section",)
@@ -106,6 +113,7 @@ class ChineseExportForm(SelectableFieldsExportForm):
 
 @admin.register(Criterion)
 class CriterionAdmin(ImportExportModelAdmin):
+    form = StandardNodeForm
     resource_classes = [CriterionResource]
     export_form_class = ChineseExportForm
     list_display = ("code", "title", "points", "deadline_display", "deadline_is_span", "indicator")

@@ -13,6 +13,7 @@ from import_export import fields, resources, widgets
 
 from assessment.models import Criterion, CriterionUnit, Indicator, Metric, ResponsibleUnit, Rubric, Section
 from assessment.standard import check_tree, parse_month
+from assessment.standard_guard import refuse_if_reviewed
 
 PARENT_COLUMNS = (
     ("indicator__section__rubric__title", "评估标准"),
@@ -123,6 +124,7 @@ class CriterionResource(resources.ModelResource):
         """Check the whole sheet, then create the tree above the criteria."""
         dataset.headers = [LEGACY_HEADERS.get(header, header) for header in dataset.headers]
         check_tree(_tree_from_rows(dataset.dict))
+        _refuse_scored_rubrics(dataset.dict)
         indicator_ids = [_ensure_parents(row).id for row in dataset.dict]
         if "indicator_id" in dataset.headers:
             del dataset["indicator_id"]
@@ -146,6 +148,14 @@ class CriterionResource(resources.ModelResource):
             CriterionUnit.objects.create(criterion=instance, unit=unit, order=order)
         rubric = instance.indicator.section.rubric
         instance.metrics.set([_ensure_metric(rubric, spec) for spec in json.loads(row[COLUMN["metrics"]] or "[]")])
+
+
+def _refuse_scored_rubrics(rows):
+    """A sheet may not rewrite a rubric that a round has already scored: a new version is imported instead."""
+    for title, version in {(row["评估标准"], str(row["版本"])) for row in rows}:
+        rubric = Rubric.objects.filter(title=title, version=version).first()
+        if rubric is not None:
+            refuse_if_reviewed(rubric.pk)
 
 
 def _metric_spec(metric):

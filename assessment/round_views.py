@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessment import round_services, setup_check
+from assessment import history, round_services, setup_check
 from assessment.models import Criterion, Round, Town
 from assessment.permissions import requires
 from assessment.round_forms import DEADLINE_PREFIX, NewRoundForm, StateChangeForm
@@ -46,6 +46,7 @@ def round_detail(request, pk):
         "unscored": round_services.unscored_count(round_) if request.user.can_manage_rounds else None,
         "deletable": not round_services.has_input(round_) if request.user.can_manage_rounds else False,
         "setup": _setup_findings(request.user, round_),
+        "changes": history.changes({"": round_.history.all()}) if request.user.can_manage_rounds else None,
     }
     return render(request, "assessment/round_detail.html", context)
 

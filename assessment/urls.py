@@ -7,6 +7,7 @@ from assessment import (
     compare_views,
     department_views,
     export_views,
+    history_views,
     parts,
     result_views,
     review_views,
@@ -18,6 +19,7 @@ from assessment import (
 urlpatterns = [
     path("", views.home, name="home"),
     path("standard/", views.standard, name="standard"),
+    path("standard/history/", history_views.standard_history, name="standard-history"),
     path("rounds/", round_views.round_list, name="round-list"),
     path("rounds/switch/", round_views.round_switch, name="round-switch"),
     path("rounds/new/", round_views.round_new, name="round-new"),

@@ -10,6 +10,24 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+BASELINE_MODELS = ["Rubric", "Section", "Indicator", "Criterion", "CriterionUnit", "Round"]
+
+
+def record_baseline(apps, schema_editor):
+    """One "created" history record for every existing row, so the first later change shows its old values."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    for name in BASELINE_MODELS:
+        model, historical = apps.get_model("assessment", name), apps.get_model("assessment", f"Historical{name}")
+        names = {f.attname for f in historical._meta.concrete_fields} & {f.attname for f in model._meta.concrete_fields}
+        historical.objects.bulk_create(
+            historical(history_date=now, history_type="+", **{attname: getattr(row, attname) for attname in names})
+            for row in model.objects.all()
+        )
+
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -205,4 +223,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(record_baseline, migrations.RunPython.noop),
     ]

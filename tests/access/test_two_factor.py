@@ -103,3 +103,13 @@ def test_admin_resets_second_factor(client, admin_user):
     assert client.post(reverse("account-reset-2fa", args=[user.pk])).status_code == 302
     assert TOTPDevice.objects.filter(user=user).count() == 0
     assert Record.objects.get(kind="2fa_reset").detail == {"target": "reviewer4"}
+
+
+def test_second_factor_comes_before_password_change(client):
+    user = UserFactory(username="reviewer5", role="reviewer", must_change_password=True)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    login(client, user)
+    response = client.get(reverse("password-change"))
+    assert response["Location"] == "/accounts/two-factor/verify/?next=%2Faccounts%2Fpassword%2F"
+    client.post(reverse("two-factor-verify"), {"token": code(device)})
+    assert client.get(reverse("round-list"))["Location"] == "/accounts/password/?next=%2Frounds%2F"
