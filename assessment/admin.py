@@ -38,9 +38,9 @@ from assessment.models import (
 )
 from assessment.resources import SHEET_TITLE, CriterionResource
 from assessment.services import ensure_checklist
+from assessment.standard_forms import StandardChildrenFormSet, StandardNodeForm, StandardParentForm
 from assessment.xlsx_guard import GuardedXLSX, XlsxRefused
 from scoring import stored
-from assessment.standard_forms import StandardChildrenFormSet, StandardNodeForm, StandardParentForm
 
 admin.site.site_header = _("六合区技防达标评估门户 · 管理")
 admin.site.site_title = _("技防达标评估门户")

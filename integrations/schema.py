@@ -23,7 +23,8 @@ from integrations.serializers import (
     TownSerializer,
 )
 
-TOWN_CODE = re.compile(r"^\d{12}$")
+TOWN_CODE = re.compile(r"^[0-9]{12}$")  # fullmatch: a trailing newline or a non-ASCII digit is no code
+VERSION = re.compile(r"^[0-9A-Za-z._-]{1,20}$")
 ERROR_TEXT = {
     400: ("invalid", "参数无效：limit：应为 1 到 500 之间的整数。"),
     401: ("not_authenticated", "身份认证信息未提供。"),
@@ -61,8 +62,14 @@ def check_criterion(value):
     return value
 
 
+def check_version(request):
+    value = request.query_params.get("version")
+    if value is not None and not VERSION.fullmatch(value):
+        raise invalid("version", _("版本应为 1 到 20 个字母、数字、点、下划线或连字符。"))
+
+
 def check_town_code(value):
-    if not TOWN_CODE.match(value):
+    if not TOWN_CODE.fullmatch(value):
         raise invalid("town_code", _("行政区划代码应为 12 位数字。"))
     return value
 
@@ -96,7 +103,7 @@ SUBMISSION_PARAMS = [
     UPDATED_SINCE, _ordering(["id", "updated_at", "town", "criterion"]),
     _id_param("round", "年度考评编号；不在可见范围内时结果为空"),
     _id_param("town", "街镇编号；不在可见范围内时结果为空"),
-    OpenApiParameter("town_code", {"type": "string", "pattern": r"^[0-9]{12}$"}, OpenApiParameter.QUERY,
+    OpenApiParameter("town_code", {"type": "string", "pattern": TOWN_CODE.pattern}, OpenApiParameter.QUERY,
                      description="街镇行政区划代码（12 位）", examples=[OpenApiExample("雄州街道", value="320116002000")]),
     OpenApiParameter("status", str, OpenApiParameter.QUERY, enum=Submission.Status.values, description="填报状态"),
     OpenApiParameter("criterion", str, OpenApiParameter.QUERY, description="考察点原文编号，如 2.3④",
@@ -137,7 +144,7 @@ events_view = extend_schema(
 )
 rubric_view = extend_schema(
     summary="评估标准（树形）",
-    parameters=[OpenApiParameter("version", {"type": "string", "pattern": r"^[0-9A-Za-z._-]{1,20}$"},
+    parameters=[OpenApiParameter("version", {"type": "string", "pattern": VERSION.pattern},
                                  OpenApiParameter.QUERY, description="评估标准版本，默认最新",
                                  examples=[OpenApiExample("2017 版", value="2017")])],
     responses={200: RubricSerializer, **errors(*READ_ERRORS)},

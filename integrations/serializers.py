@@ -24,6 +24,7 @@ class TownSerializer(serializers.ModelSerializer):
 
 class RoundSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
+    results_published = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Round

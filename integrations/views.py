@@ -193,6 +193,7 @@ def event_list(request):
 @schema.rubric_view
 @api_view(["GET"])
 def rubric(request):
+    schema.check_version(request)
     return rubric_detail(request._request)
 
 
