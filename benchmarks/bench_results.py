@@ -116,6 +116,13 @@ def main():
                        ("drill-down", f"/results/towns/{town.pk}/?round={round_.pk}")]:
         median = timed(f"GET {label}", lambda url=url: client.get(url), repeats)
         print(f"  {median / base:,.1f} × the floor")
+    try:
+        from scoring import stored
+    except ImportError:
+        return
+    # What each write now adds: its town recomputed and the round re-ranked; and a whole round, as after a setting.
+    timed("refresh one town (added to each write)", lambda: stored.refresh(round_, [town.pk]), repeats)
+    timed("refresh the whole round", lambda: stored.refresh(round_), 3)
 
 
 if __name__ == "__main__":

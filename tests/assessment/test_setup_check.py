@@ -169,7 +169,7 @@ def test_page_query_count_constant(client, reviewer, open_round, police, django_
     for town in Town.objects.all():
         UserFactory(role="town", username=f"o{town.pk}", town=town)
     client.force_login(reviewer)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         page = client.get(reverse("setup-check")).content.decode()
     assert page.count("data-criterion=") == 2
     assert f"全部 {11 + extra_towns} 个街镇" in page
