@@ -45,6 +45,7 @@ SECTION_SQL = """
     GROUP BY s.town_id, sec.code
 """
 ROWS = []  # (measure, value, unit, floor, goal, met)
+PARTS = ("pages", "throughput", "workbook", "queries", "older")
 
 
 def main():
@@ -58,13 +59,19 @@ def main():
     context = _context()
     print(f"rounds: {context['rounds']}, towns: {context['towns']}; measured round {context['round'].pk} "
           f"({context['size']} towns), small round {context['small'].pk} ({context['small_size']} towns)")
-    with _gunicorn(options.port) as base:
-        reviewer = Session(base, "scale-reviewer", options.password)
-        _page_times(context, reviewer, options.repeat)
-        _throughput(context, base, options.password, options.seconds)
-    _workbook_memory(context)
-    _query_counts(context)
-    _older_rounds(context, options.repeat)
+    parts = set(options.only or PARTS)
+    if parts & {"pages", "throughput"}:
+        with _gunicorn(options.port) as base:
+            if "pages" in parts:
+                _page_times(context, Session(base, "scale-reviewer", options.password), options.repeat)
+            if "throughput" in parts:
+                _throughput(context, base, options.password, options.seconds)
+    if "workbook" in parts:
+        _workbook_memory(context)
+    if "queries" in parts:
+        _query_counts(context)
+    if "older" in parts:
+        _older_rounds(context, options.repeat)
     _print_table()
     return 0
 
@@ -75,6 +82,7 @@ def _arguments():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--repeat", type=int, default=15, help="N of each median")
     parser.add_argument("--seconds", type=float, default=10, help="length of each throughput run")
+    parser.add_argument("--only", nargs="+", choices=PARTS, help="run only these parts (default: all)")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "ARG", "OUT"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
