@@ -9,6 +9,7 @@ memory than a district. Everything a user typed is written as text, never as a
 formula, and points stay Decimal until the moment they enter a cell.
 """
 
+import functools
 import io
 import re
 import tempfile
@@ -194,8 +195,14 @@ def _reviewer_name(row):
     """The reviewer's name as `User.display_name` words it, from the row's columns alone."""
     if row["reviewer__username"] is None:
         return ""
-    return User(username=row["reviewer__username"], first_name=row["reviewer__first_name"],
-                last_name=row["reviewer__last_name"], is_active=row["reviewer__is_active"]).display_name
+    return _display_name(row["reviewer__username"], row["reviewer__first_name"], row["reviewer__last_name"],
+                         row["reviewer__is_active"])
+
+
+@functools.lru_cache(maxsize=256)
+def _display_name(username, first_name, last_name, is_active):
+    """A round has a handful of reviewers and thousands of history rows: each name is worded once."""
+    return User(username=username, first_name=first_name, last_name=last_name, is_active=is_active).display_name
 
 
 # --------------------------------------------------------------------------- text
