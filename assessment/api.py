@@ -16,9 +16,10 @@ from scoring.loader import outcomes_for
 from scoring.stored import results_for_round
 
 
-def rubric_tree_queryset():
-    """Rubrics with the whole tree prefetched: a fixed number of queries for any size."""
-    criteria = Criterion.objects.prefetch_related("unit_links__unit")
+def rubric_tree_queryset(with_metrics=False):
+    """Rubrics with the whole tree prefetched: a fixed number of queries for any size (one more with the metrics
+    each criterion reads, which the API lists)."""
+    criteria = Criterion.objects.prefetch_related("unit_links__unit", *(["metrics"] if with_metrics else []))
     sections = Section.objects.annotate(criteria_count=Count("indicators__criteria"))
     return Rubric.objects.prefetch_related(
         Prefetch("sections", queryset=sections),
@@ -31,7 +32,7 @@ def rubric_tree_queryset():
 @api_view(["GET"])
 def rubric_detail(request):
     """The standard as a tree; `?version=` picks a version, default the newest."""
-    rubrics = rubric_tree_queryset()
+    rubrics = rubric_tree_queryset(with_metrics=True)
     version = request.query_params.get("version")
     if version:
         # A NUL cannot be in a stored version, and PostgreSQL refuses it in a query.

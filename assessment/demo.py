@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from appeals.demo import create_demo_requests
 from assessment import services
+from assessment.forms import rule_questions
 from assessment.models import (
     City,
     Criterion,
@@ -178,6 +179,8 @@ def _demo_item(submission, official, reviewer, figures, metrics, rng, today, wei
     saved = services.save_draft(
         submission, user=actor, narrative=f"{submission.town.name}已按要求完成“{submission.criterion.title}”相关工作。",
         completed_on=done, figures=needed, version=submission.version,
+        # The demo's towns answer 是 to every yes/no condition (no random draw, so the demo's other draws stay put).
+        answers=dict.fromkeys(rule_questions(submission.criterion), True),
     )
     if state == "draft":
         return

@@ -10,13 +10,25 @@ from django.utils.translation import gettext_lazy
 
 from assessment.evidence import allowed_label, check_upload, max_bytes
 from assessment.models import Metric
+from scoring.engine import rule_from_dict
 
 METRIC_PREFIX = "metric_"
+ANSWER_PREFIX = "answer_"
+ANSWER_CHOICES = [("", gettext_lazy("未作答")), ("yes", gettext_lazy("是")), ("no", gettext_lazy("否"))]
 
 
-def rule_denominators(rule):
-    """Metric codes a criterion's rule divides by: they may not be 0."""
-    return {part["denominator"] for part in (rule or {}).get("parts", []) if part.get("denominator")}
+def rule_questions(criterion):
+    """Answer code → question of the yes/no conditions in the criterion's rule; none when it has no (valid) rule."""
+    try:
+        rule = rule_from_dict(criterion.rule)
+    except ValueError:  # a rule broken in the admin stops automatic scoring, not the town's page
+        return {}
+    return rule.answers if rule else {}
+
+
+def answer_choice(value):
+    """The stored answer (True / False / absent) as the form's choice."""
+    return {True: "yes", False: "no"}.get(value, "")
 
 
 class MultipleFileInput(forms.FileInput):
@@ -66,6 +78,12 @@ class SubmissionForm(forms.Form):
             previous = (last_year or {}).get(metric.code)
             # Read by the template beside the input: "上年：1287 台".
             field.last_year = f"{plain_number(previous)} {metric.unit}" if previous is not None else None
+        self.questions = rule_questions(criterion)
+        for code, question in self.questions.items():
+            self.fields[ANSWER_PREFIX + code] = forms.ChoiceField(
+                label=question, required=False, choices=ANSWER_CHOICES,
+                help_text=_("请如实作答并附佐证材料；评审员核实后采信，未作答不视为“是”。"),
+            )
         self.fields["evidence_file"].help_text = _("可一次选择多个文件，共用一条材料说明。允许 %(kinds)s，单个文件不超过 %(mb)d MB。") % {
             "kinds": allowed_label(), "mb": max_bytes() // 1048576,
         }
@@ -75,6 +93,14 @@ class SubmissionForm(forms.Form):
 
     def figures(self):
         return {m: self.cleaned_data.get(METRIC_PREFIX + m.code) for m in self.metrics}
+
+    def answer_fields(self):
+        return [self[ANSWER_PREFIX + code] for code in self.questions]
+
+    def answers(self):
+        """Answer code → True / False; unanswered codes left out (never taken as 是)."""
+        chosen = {code: self.cleaned_data.get(ANSWER_PREFIX + code) for code in self.questions}
+        return {code: value == "yes" for code, value in chosen.items() if value in ("yes", "no")}
 
     def read_versions(self):
         """Code → version the form read; None when the form sent none (then no figure check is made)."""
@@ -134,24 +160,22 @@ class SubmissionForm(forms.Form):
         return self.stored.get(code)
 
     def _check_figures(self, cleaned):
-        denominators = rule_denominators(self.criterion.rule)
+        # 0 is a valid answer for every figure, denominators included: each rule says what a 0 means.
         for metric in self.metrics:
             field = METRIC_PREFIX + metric.code
             value = cleaned.get(field)
             if value is None:
                 continue
-            error = _figure_error(metric, value, denominators, self._value(metric.whole.code, cleaned) if metric.whole else None)
+            error = _figure_error(metric, value, self._value(metric.whole.code, cleaned) if metric.whole else None)
             if error:
                 self.add_error(field, error)
 
 
-def _figure_error(metric, value, denominators, whole_value):
+def _figure_error(metric, value, whole_value):
     if metric.kind == Metric.Kind.COUNT and value != value.to_integral_value():
         return _("%(label)s应为整数。") % {"label": metric.label}
     if metric.kind == Metric.Kind.PERCENT and value > 100:
         return _("百分比不能超过 100。")
-    if metric.code in denominators and value == 0:
-        return _("%(label)s是计算比例的分母，不能为 0。") % {"label": metric.label}
     if whole_value is not None and value > whole_value:
         return _("%(label)s（%(value)s）不能大于%(whole)s（%(whole_value)s）。") % {
             "label": metric.label, "value": plain_number(value), "whole": metric.whole.label, "whole_value": plain_number(whole_value),
@@ -182,9 +206,15 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=[("score", "score"), ("return", "return")], widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, maximum, **kwargs):
+    def __init__(self, *args, maximum, conditions=(), proposed=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.maximum = maximum
+        # The engine's conditions: a score away from the proposal says, per condition, why it is judged otherwise.
+        self.conditions, self.proposed = tuple(conditions), proposed
+        for condition in self.conditions:
+            self.fields[f"reason_{condition.key}"] = forms.CharField(
+                label=condition.label, required=False, max_length=500, widget=forms.TextInput(),
+            )
         self.fields["points"].validators.append(
             MaxValueValidator(maximum, message=_("得分不能超过该考察点的满分 %(max)s 分。") % {"max": maximum})
         )
@@ -198,4 +228,25 @@ class ReviewForm(forms.Form):
             self.add_error("return_reason", _("退回时必须填写退回原因。"))
         if action != "return" and cleaned.get("points") is None and "points" not in self.errors:
             self.add_error("points", _("请填写得分。"))
+        if action != "return" and self._departs() and not self.override_text():
+            self.add_error("override_reason", _("得分与系统建议分 %(proposed)s 分不同，请在判定不同的条件旁写明理由。") % {
+                "proposed": self.proposed})
         return cleaned
+
+    def _departs(self):
+        points = self.cleaned_data.get("points")
+        return bool(self.conditions) and self.proposed is not None and points is not None and points != self.proposed
+
+    def condition_rows(self):
+        """(condition, its reason field) for the template."""
+        return [(condition, self[f"reason_{condition.key}"]) for condition in self.conditions]
+
+    def override_text(self):
+        """The reasons given, one line per condition (“条件：理由”), then any general reason."""
+        lines = []
+        for condition in self.conditions:
+            reason = (self.cleaned_data.get(f"reason_{condition.key}") or "").strip()
+            if reason:
+                lines.append(f"{condition.label}（系统判定：{condition.verdict.label}）：{reason}")
+        general = (self.cleaned_data.get("override_reason") or "").strip()
+        return "\n".join([*lines, general] if general else lines)

@@ -523,6 +523,8 @@ class Submission(models.Model):
     figures_changed = models.BooleanField(
         _("数据已变更，待复核"), default=False, help_text=_("评分后其指标数据被修改；重新评分后清除"),
     )
+    # The town's yes/no answers to the rule's conditions (answer code → true/false); unanswered codes are absent.
+    answers = models.JSONField(_("是否条件作答"), default=dict, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:

@@ -172,7 +172,8 @@ def review_detail(request, pk):
     queue = queue_for(request, submission.round)
     nav = (*queue.neighbours(submission.pk), len(queue.ids))
     proposal = propose_for(submission)
-    form = ReviewForm(request.POST or None, maximum=submission.criterion.points, initial=_review_initial(submission, proposal))
+    form = ReviewForm(request.POST or None, maximum=submission.criterion.points, initial=_review_initial(submission, proposal),
+                      conditions=proposal.conditions if proposal else (), proposed=proposal.points if proposal else None)
     if request.method == "POST":
         response = _handle_review(request, submission, form, nav[1])
         if response is not None:
@@ -200,7 +201,7 @@ def _handle_review(request, submission, form, next_id):
             messages.success(request, _("已退回%(town)s修改。") % {"town": submission.town})
         else:
             services.score(submission, user=request.user, points=data["points"], comment=data["comment"],
-                           override_reason=data["override_reason"], version=data["version"])
+                           override_reason=form.override_text(), version=data["version"])
             messages.success(request, _("已评分：%(points)s 分。") % {"points": data["points"]})
     except services.Conflict as conflict:
         # Keep what was typed; the new version lets a deliberate second save win.

@@ -2,19 +2,40 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assessment.models import Criterion, Indicator, Round, Rubric, Section, Submission
+from scoring.engine import describe_rule, rule_from_dict
+
+
+class FigureSpecSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(source="label")
+    unit = serializers.CharField()
 
 
 class CriterionSerializer(serializers.ModelSerializer):
     responsible_units = serializers.SerializerMethodField()
     deadline = serializers.CharField(source="deadline_month")
+    figures = FigureSpecSerializer(source="metrics", many=True, read_only=True)
+    rule = serializers.SerializerMethodField()
 
     class Meta:
         model = Criterion
-        fields = ["code", "title", "content", "points", "responsible_units", "deadline", "deadline_is_span"]
+        fields = ["code", "title", "content", "points", "responsible_units", "deadline", "deadline_is_span", "figures",
+                  "rule"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_responsible_units(self, criterion):
         return [link.unit.name for link in criterion.unit_links.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
+    def get_rule(self, criterion):
+        """The automatic scoring rule in words, one line per condition; null when the reviewer scores directly."""
+        try:
+            rule = rule_from_dict(criterion.rule)
+        except ValueError:
+            return None
+        if rule is None:
+            return None
+        return describe_rule(rule, {metric.code: metric.label for metric in criterion.metrics.all()})
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

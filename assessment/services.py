@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from assessment.evidence import check_upload
 from assessment.figures import FigureConflict, WholeExceeded, save_figures
+from assessment.forms import rule_questions
 from assessment.models import (
     Criterion,
     Evidence,
@@ -136,11 +137,12 @@ def _record(submission, to_status, user, comment=""):
 
 
 @transaction.atomic
-def save_draft(submission, *, user, narrative, completed_on, figures, version, figure_versions=None):
+def save_draft(submission, *, user, narrative, completed_on, figures, version, figure_versions=None, answers=None):
     """Save the town's answer and its figures; refuse a stale `version`, and a stale figure.
 
     `figures` maps Metric → Decimal or None (None clears the figure); `figure_versions` maps metric code →
     the version each figure had when the form was read (see `assessment.figures.save_figures`).
+    `answers` (answer code → bool, unanswered codes absent) replaces the yes/no answers; None keeps them.
     """
     from assessment.parts import main_answer_refusal
 
@@ -151,6 +153,8 @@ def save_draft(submission, *, user, narrative, completed_on, figures, version, f
     if locked.version != version:
         raise Conflict(locked)
     locked.narrative, locked.completed_on, locked.started = narrative, completed_on, True
+    if answers is not None:
+        locked.answers = {str(code): bool(value) for code, value in answers.items()}
     _bump(locked, user)
     try:
         save_figures(locked, figures, user=user, read_versions=figure_versions, save_as=_save_as)
@@ -174,6 +178,10 @@ def missing_for_submit(submission):
         Figure.objects.filter(round_id=submission.round_id, town_id=submission.town_id).values_list("metric_id", flat=True)
     )
     missing += [metric.label for metric in submission.criterion.metrics.all() if metric.id not in reported]
+    # Yes/no conditions: 是 and 否 are both honest answers, so each must be given; never assumed.
+    answers = submission.answers or {}
+    missing += [_("作答“%(q)s”") % {"q": question} for code, question in rule_questions(submission.criterion).items()
+                if code not in answers]
     if not submission.evidence.exists():
         missing.append(_("至少一份佐证材料"))
     return missing

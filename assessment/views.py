@@ -19,7 +19,7 @@ from assessment.api import rubric_tree_queryset
 from assessment.department_views import answered_criteria
 from assessment.figures import stored_with_versions
 from assessment.figures import versions as figure_versions
-from assessment.forms import METRIC_PREFIX, SubmissionForm, plain_number
+from assessment.forms import ANSWER_PREFIX, METRIC_PREFIX, SubmissionForm, answer_choice, plain_number
 from assessment.models import CriterionUnit, Submission, Town
 from assessment.paging import query_without_page
 from assessment.parts import part_rows
@@ -32,8 +32,8 @@ from assessment.scoping import (
     submissions_for_user,
 )
 from assessment.timeline import build_timeline
-from scoring.engine import rule_from_dict
-from scoring.loader import outcome_for, outcomes_for
+from scoring.engine import describe_rule, rule_from_dict
+from scoring.loader import outcome_for, outcomes_for, propose_with
 
 INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
@@ -168,6 +168,8 @@ def _initial(submission, stored, last_year, baselines, copy=False):
             value = last_year[metric.code]
         # 1287 rather than 1287.00: counts read as whole numbers.
         initial[METRIC_PREFIX + metric.code] = plain_number(value) if value is not None else None
+    for code, value in (submission.answers or {}).items():
+        initial[ANSWER_PREFIX + code] = answer_choice(value)
     return initial
 
 
@@ -185,7 +187,7 @@ def _handle_post(request, submission, form):
             saved = services.save_draft(
                 submission, user=request.user, narrative=form.cleaned_data["narrative"],
                 completed_on=form.cleaned_data["completed_on"], figures=form.figures(),
-                version=form.cleaned_data["version"], figure_versions=form.read_versions(),
+                version=form.cleaned_data["version"], figure_versions=form.read_versions(), answers=form.answers(),
             )
             # Every chosen file with the one description; a refused file keeps the draft unsaved too.
             for upload in form.cleaned_data["evidence_file"]:
@@ -275,8 +277,25 @@ def _render_detail(request, submission, form):
         "can_withdraw": (submission.status == Submission.Status.SUBMITTED and request.user.can_fill(submission)
                          and submission.round.is_open(timezone.localdate())),
         "back_query": todo.checklist_query(request.GET),
+        **_trial_context(submission, form),
     }
     return render(request, "assessment/submission.html", context, status=400 if form.errors else 200)
+
+
+def _trial_context(submission, form):
+    """The stored figures' proposal (试算 before any typing) and the rule in words; nothing without a valid rule.
+
+    The same as the reviewer's `propose_for`, from the figures the form has already read (`form.stored`)."""
+    try:
+        rule = rule_from_dict(submission.criterion.rule)
+    except ValueError:
+        return {}
+    if rule is None:
+        return {}
+    labels = {metric.code: metric.label for metric in form.metrics}
+    proposal = propose_with(submission.criterion, submission.round, form.stored, submission.answers or {},
+                            town_id=submission.town_id, rule=rule, labels=labels)
+    return {"trial": proposal, "rule_lines": describe_rule(rule, labels)}
 
 
 @login_required

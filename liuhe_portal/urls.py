@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from integrations.errors import api_not_found
 from liuhe_portal.health import healthz
+from scoring.api import ProposeView
+from scoring.views import item_trial
 
 # Errors under /api/ are JSON, pages keep their templates.
 handler404 = "integrations.errors.page_not_found"
@@ -15,6 +17,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="assessment/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("access.urls")),
+    path("api/v1/propose/", ProposeView.as_view(), name="api-propose"),
+    path("items/<int:pk>/trial/", item_trial, name="submission-trial"),
     path("appeals/", include("appeals.urls")),
     path("", include("notices.urls")),
     path("", include("integrations.urls")),

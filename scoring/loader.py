@@ -149,7 +149,7 @@ def _outcome(submission, dates, as_of):
 
 
 def propose_for(submission, as_of=None):
-    """The engine's proposal for a submission from its town's figures; None if the criterion has no rule.
+    """The engine's proposal for a submission from its town's figures and answers; None if the criterion has no rule.
 
     Staged targets are read at the round's own date (`Round.staging_date`), not today's, unless `as_of` is
     given. A baseline the town has not reported this round (上一年度可防性案件数) is last round's figure.
@@ -157,16 +157,33 @@ def propose_for(submission, as_of=None):
     rule = engine.rule_from_dict(submission.criterion.rule)
     if rule is None:
         return None
-    round_ = submission.round
     figures = dict(
-        Figure.objects.filter(round_id=round_.pk, town_id=submission.town_id, metric__code__in=rule.metrics)
+        Figure.objects.filter(round_id=submission.round_id, town_id=submission.town_id, metric__code__in=rule.metrics)
         .values_list("metric__code", "value")
     )
+    return propose_with(submission.criterion, submission.round, figures, submission.answers or {},
+                        town_id=submission.town_id, as_of=as_of, rule=rule)
+
+
+def propose_with(criterion, round_, figures, answers, *, town_id=None, as_of=None, rule=None, labels=None):
+    """The engine's proposal for given figures and answers (试算), read like `propose_for`; None without a rule.
+
+    With `town_id`, a baseline left out is that town's figure of the previous round, as the reviewer's proposal
+    takes it; only the rule's own figures and answers are read. `labels` (code → label) saves their query.
+    """
+    rule = rule or engine.rule_from_dict(criterion.rule)
+    if rule is None:
+        return None
+    figures = {code: figures.get(code) for code in rule.metrics if figures.get(code) is not None}
     missing = {code: source for code, source in rule.baselines.items() if figures.get(code) is None}
-    if missing:
-        figures |= last_year_values(previous_figures(round_, submission.town_id), missing, missing)
-    labels = dict(Metric.objects.filter(rubric_id=round_.rubric_id, code__in=rule.metrics).values_list("code", "label"))
-    return engine.propose(rule, submission.criterion.points, figures, as_of or round_.staging_date, metric_labels=labels)
+    if missing and town_id is not None:
+        figures |= last_year_values(previous_figures(round_, town_id), missing, missing)
+    if labels is None:
+        labels = dict(Metric.objects.filter(rubric_id=round_.rubric_id, code__in=rule.metrics)
+                      .values_list("code", "label"))
+    answers = {code: answers[code] for code in rule.answers if isinstance(answers.get(code), bool)}
+    return engine.propose(rule, criterion.points, figures, as_of or round_.staging_date, answers=answers,
+                          metric_labels=labels)
 
 
 def proposals_for(submissions, as_of=None):
@@ -194,7 +211,8 @@ def proposals_for(submissions, as_of=None):
             if missing:
                 figures |= last_year_values(previous.get(submission.town_id, {}), missing, missing)
             proposals[submission.pk] = engine.propose(
-                rule, submission.criterion.points, figures, as_of or round_.staging_date, metric_labels=labels,
+                rule, submission.criterion.points, figures, as_of or round_.staging_date,
+                answers=submission.answers or {}, metric_labels=labels,
             )
     return proposals
 

@@ -42,15 +42,18 @@ def upload(name="证明.pdf", content=PDF_BYTES, content_type="application/pdf")
 
 
 def score_item(item, official, reviewer, points, completed_on=None):
-    """Take an item through the real workflow to 已评分: fill, attach evidence, submit, score."""
+    """Take an item through the real workflow to 已评分: fill, attach evidence, answer 是 to every yes/no
+    condition, submit, score."""
     import datetime
     from decimal import Decimal
 
     from assessment import services
+    from assessment.forms import rule_questions
 
     saved = services.save_draft(
         item, user=official, narrative="x", completed_on=completed_on or datetime.date(2026, 10, 1),
         figures={m: Decimal("10") for m in item.criterion.metrics.all()}, version=item.version,
+        answers=dict.fromkeys(rule_questions(item.criterion), True),
     )
     services.add_evidence(saved, user=official, upload=upload(), description="d")
     saved = services.submit(saved, user=official, missing_note="其他单位的部分另行提交")

@@ -36,7 +36,29 @@ def test_api_rubric_criterion_shape(client, reviewer, rubric):
         "responsible_units": ["综治办", "区公安分局", "各部门", "各街镇"],
         "deadline": "2017-09",
         "deadline_is_span": False,
+        "figures": [],
+        "rule": None,
     }
+
+
+def test_api_rubric_lists_the_figures_a_criterion_reads_and_its_rule_in_words(client, reviewer, rubric):
+    client.force_login(reviewer)
+    data = client.get("/api/rubric/").json()
+    criteria = {c["code"]: c for s in data["sections"] for i in s["indicators"] for c in i["criteria"]}
+    gov = criteria["2.3④"]
+    assert gov["figures"] == [
+        {"code": "cameras_total", "name": "辖区监控摄像机总数", "unit": "台"},
+        {"code": "cameras_gov", "name": "政府投资建设的监控摄像机数", "unit": "台"},
+    ]
+    assert gov["rule"] == [
+        "条件1“政府投资建设的监控摄像机占本辖区监控摄像机比超过10%”：“政府投资建设的监控摄像机数”占“辖区监控摄像机总数”的比例应"
+        "超过10%；“辖区监控摄像机总数”为0时按未满足计",
+        "建议分 = 满分 × 满足的条件数 ÷ 适用的条件数（共1项，向下取一位小数）；各项均不适用时建议满分",
+    ]
+    assert criteria["2.5③"]["rule"][2] == (
+        "条件3“同时建设高空视频监控点位，实现全面覆盖”：街镇作答“是否同时建设高空视频监控点位，实现全面覆盖”"
+        "（须附佐证材料，由评审员核实；未作答不视为“是”）"
+    )
 
 
 def test_api_rubric_unknown_version_is_404_with_message(client, reviewer, rubric):
@@ -55,7 +77,7 @@ def test_api_rubric_query_count_is_constant(client, reviewer, rubric, django_ass
             points=0, deadline=template.deadline, order=n + 2,
         )
     client.force_login(reviewer)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # the tree, each criterion's units and the figures it reads
         assert client.get("/api/rubric/").status_code == 200
 
 

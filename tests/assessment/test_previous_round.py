@@ -72,9 +72,14 @@ def test_previous_figures_are_the_towns_own_from_that_round(rubric, open_round, 
 # --------------------------------------------------------------------------- staged targets follow the round
 
 
-def _proposal_points(round_, town, criterion, as_of=None, **figures):
+NETWORKED = {"villages_networked": True}  # 2.6's "逐步实现联网运行", answered 是
+
+
+def _proposal_points(round_, town, criterion, as_of=None, answers=None, **figures):
     _figures(round_, town, **figures)
-    return propose_for(_item(round_, town, criterion), as_of=as_of).points
+    item = _item(round_, town, criterion)
+    item.answers = answers or {}
+    return propose_for(item, as_of=as_of).points
 
 
 @pytest.mark.parametrize(
@@ -82,15 +87,18 @@ def _proposal_points(round_, town, criterion, as_of=None, **figures):
     ids=["clock_mid_2016", "clock_2026", "clock_2031"],
 )
 def test_village_coverage_2_6_is_read_at_the_rounds_date_whatever_the_clock(rubric, town_a, criteria, today):
-    """2.6: 80% by the end of 2015, full coverage by the end of 2016; 85% coverage meets only the first."""
+    """2.6: 80% by the end of 2015, full coverage by the end of 2016; 85% coverage meets only the first.
+
+    Coverage is one of 2.6's two clauses (the other, 联网运行, is answered 是): met, 2 points; not met, 1."""
     coverage = {"villages_total": "100", "villages_covered": "85"}
     rounds = {year: _round(rubric, year) for year in (2015, 2016, 2026)}
     mid_2016 = _round(rubric, 2016, opens_on=datetime.date(2016, 1, 1), closes_on=datetime.date(2016, 6, 30))
     with mock.patch("django.utils.timezone.localdate", return_value=today):
-        points = {year: _proposal_points(r, town_a, criteria["2.6.1"], **coverage) for year, r in rounds.items()}
-        halfway = _proposal_points(mid_2016, town_a, criteria["2.6.1"], **coverage)
+        points = {year: _proposal_points(r, town_a, criteria["2.6.1"], answers=NETWORKED, **coverage)
+                  for year, r in rounds.items()}
+        halfway = _proposal_points(mid_2016, town_a, criteria["2.6.1"], answers=NETWORKED, **coverage)
     # The 2016 round closes on 31 December 2016, the day the full-coverage stage falls due.
-    assert points == {2015: Decimal("2.0"), 2016: Decimal("0.0"), 2026: Decimal("0.0")}
+    assert points == {2015: Decimal("2.0"), 2016: Decimal("1.0"), 2026: Decimal("1.0")}
     assert halfway == Decimal("2.0")
 
 
@@ -104,7 +112,8 @@ def test_access_control_2_7_2_is_read_at_the_rounds_date(rubric, town_a, criteri
 def test_explicit_as_of_still_wins_over_the_rounds_date(rubric, town_a, criteria):
     round_2016 = _round(rubric, 2016)
     coverage = {"villages_total": "100", "villages_covered": "85"}
-    points = _proposal_points(round_2016, town_a, criteria["2.6.1"], as_of=datetime.date(2016, 6, 30), **coverage)
+    points = _proposal_points(round_2016, town_a, criteria["2.6.1"], as_of=datetime.date(2016, 6, 30),
+                              answers=NETWORKED, **coverage)
     assert points == Decimal("2.0")
 
 
@@ -120,7 +129,7 @@ def test_3_3_has_its_figures_and_rule(criteria):
     criterion = criteria["3.3.1"]
     assert [m.code for m in criterion.metrics.all()] == ["cases_preventable", "cases_preventable_baseline"]
     assert [m.label for m in criterion.metrics.all()] == ["可防性案件数", "上一年度可防性案件数"]
-    assert criterion.rule["parts"][0]["kind"] == "decrease_at_least"
+    assert criterion.rule["clauses"][0]["parts"][0]["kind"] == "decrease_at_least"
     assert "同比" in criterion.note and "同比" in criterion.indicator.section.rubric.notes
 
 
@@ -148,11 +157,11 @@ def test_3_3_without_previous_round_needs_the_baseline_by_hand(rubric, open_roun
     assert propose_for(item_3_3).points == Decimal("5.0")
 
 
-def test_3_3_zero_last_year_is_left_to_the_reviewer(rubric, open_round, town_a, item_3_3):
+def test_3_3_zero_last_year_cannot_fall_and_counts_as_not_met(rubric, open_round, town_a, item_3_3):
     _figures(_round(rubric, 2025), town_a, cases_preventable="0")
     _figures(open_round, town_a, cases_preventable="0")
     proposal = propose_for(item_3_3)
-    assert proposal.points is None and "为0，无法计算降幅" in proposal.explanation
+    assert proposal.points == Decimal("0.0") and "“上一年度可防性案件数”为0，按未满足计" in proposal.explanation
 
 
 # --------------------------------------------------------------------------- the item page
@@ -257,6 +266,7 @@ def test_migration_0005_adds_3_3_to_a_standard_loaded_before_it_and_is_idempoten
     from django.apps import apps
 
     migration = importlib.import_module("assessment.migrations.0005_preventable_cases")
+    reread = importlib.import_module("assessment.migrations.0010_rule_answers").reread_rules
     criterion = criteria["3.3.1"]
     expected = (criterion.rule, criterion.note, rubric.notes, [(m.code, m.label, m.unit, m.kind) for m in criterion.metrics.all()])
     # The standard as migration 0002 loaded it from the fixture before 3.3 had figures.
@@ -267,6 +277,7 @@ def test_migration_0005_adds_3_3_to_a_standard_loaded_before_it_and_is_idempoten
     rubric.save()
     for _run in range(2):
         migration.add_preventable_cases(apps, None)
+        reread(apps, None)  # 0010 re-reads every rule and note from the fixture
         criterion.refresh_from_db()
         rubric.refresh_from_db()
         metrics = [(m.code, m.label, m.unit, m.kind) for m in criterion.metrics.all()]

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assessment import services
+from assessment.forms import rule_questions
 from assessment.models import Figure, Metric, Review, Round, Submission, Transition
 from scoring.loader import proposals_for, propose_for
 from tests.factories import upload
@@ -296,6 +297,7 @@ def _hand_in(round_, town, official, code, files=1):
     saved = services.save_draft(
         item, user=official, narrative="已完成。", completed_on=datetime.date(2026, 10, 1), version=item.version,
         figures={m: Decimal(FIGURES[m.code]) for m in item.criterion.metrics.all()},
+        answers=dict.fromkeys(rule_questions(item.criterion), True),
     )
     for n in range(files):
         services.add_evidence(saved, user=official, upload=upload(), description=f"材料{n + 1}")
@@ -364,7 +366,7 @@ def test_failed_save_stays_on_the_item(client_r, town_pass, town_a):
     first = town_pass["first"]
     response = _score_in_queue(client_r, first, f"town={town_a.pk}", points="0.5")  # differs without a reason
     assert response.status_code == 400
-    assert "得分与系统建议分 1.0 分不同，请填写调整理由。" in response.content.decode()
+    assert "得分与系统建议分 1.0 分不同，请在判定不同的条件旁写明理由。" in response.content.decode()
 
 
 def _queue_rows(page):

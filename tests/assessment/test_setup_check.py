@@ -8,8 +8,8 @@ from tests.factories import UserFactory, add_towns
 LIUHE_TOWNS = ["雄州街道", "龙池街道", "程桥街道", "葛塘街道", "长芦街道", "龙袍街道", "金牛湖街道", "横梁街道", "冶山街道",
                "马鞍街道", "竹镇镇"]
 # District-level 责任单位 in the order 附件1 first names them.
-DISTRICT_UNITS = ["综治办", "各部门", "区财政局", "城管局", "区交通运输局", "新城办", "区经济开发区", "住建局", "区应急办",
-                  "区城管局", "维稳办"]
+DISTRICT_UNITS = ["综治办", "各部门", "区财政局", "区城管局", "区交通运输局", "新城办", "区经济开发区", "住建局", "区应急办",
+                  "维稳办"]
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessment import services
+from assessment.forms import rule_questions
 from assessment.models import Evidence, Figure, Submission, Transition
 from tests.factories import EXE_BYTES, add_towns, upload
 
@@ -74,11 +75,17 @@ def test_save_with_evidence_then_submit(client_a, item):
     assert [(e.original_name, e.description, e.kind) for e in item.evidence.all()] == [("证明.pdf", "验收报告", "pdf")]
 
 
+def test_zero_denominator_is_a_valid_answer_and_saves(client_a, item):
+    response = _post(client_a, item, narrative="本镇尚无监控摄像机。", metric_cameras_total="0", metric_cameras_gov="0")
+    assert response.status_code == 302
+    values = dict(Figure.objects.filter(town=item.town).values_list("metric__code", "value"))
+    assert values == {"cameras_total": Decimal("0"), "cameras_gov": Decimal("0")}
+
+
 @pytest.mark.parametrize(
     ("fields", "field_error"),
     [
         ({"metric_cameras_gov": "-1"}, "确保该值大于或等于0。"),
-        ({"metric_cameras_total": "0", "metric_cameras_gov": "0"}, "辖区监控摄像机总数是计算比例的分母，不能为 0。"),
         ({"metric_cameras_gov": "300"}, "政府投资建设的监控摄像机数（300）不能大于辖区监控摄像机总数（200）。"),
         ({"metric_cameras_gov": "2.5"}, "政府投资建设的监控摄像机数应为整数。"),
         ({"completed_on": "2999-01-01"}, "完成日期不能晚于今天。"),
@@ -290,7 +297,8 @@ def test_co_owned_item_shows_who_still_owes_input(client, official_a, police, op
 def _submit(item, user):
     """Fill, attach evidence and submit through the services (every figure 10, so parts never exceed wholes)."""
     saved = services.save_draft(item, user=user, narrative="x", completed_on=datetime.date(2026, 10, 1),
-                                figures={m: Decimal("10") for m in item.criterion.metrics.all()}, version=item.version)
+                                figures={m: Decimal("10") for m in item.criterion.metrics.all()}, version=item.version,
+                                answers=dict.fromkeys(rule_questions(item.criterion), True))
     services.add_evidence(saved, user=user, upload=upload(), description="d")
     return services.submit(saved, user=user)
 

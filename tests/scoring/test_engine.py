@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from scoring.engine import (
     FLAG_ONLY,
+    Beyond,
     CriterionInput,
     DeadlineState,
     ItemInput,
@@ -22,6 +23,7 @@ from scoring.engine import (
     Stage,
     TownInput,
     YearMonth,
+    Zero,
     apply_late_policy,
     compute_results,
     deadline_state,
@@ -42,197 +44,19 @@ METRIC_LABELS = {metric["code"]: metric["label"] for metric in RUBRIC["metrics"]
 AS_OF = datetime.date(2017, 6, 30)
 
 
-def _propose(code, figures, as_of=AS_OF):
+def _propose(code, figures, as_of=AS_OF, answers=None):
     data = FIXTURE_CRITERIA[code][1]
     decimals = {key: Decimal(value) for key, value in figures.items()}
-    return propose(rule_from_dict(data["rule"]), Decimal(data["points"]), decimals, as_of, metric_labels=METRIC_LABELS)
+    return propose(rule_from_dict(data["rule"]), Decimal(data["points"]), decimals, as_of, answers=answers,
+                   metric_labels=METRIC_LABELS)
 
 
-def _outcome(code, figures, as_of=AS_OF):
-    proposal = _propose(code, figures, as_of)
+def _outcome(code, figures, as_of=AS_OF, answers=None):
+    proposal = _propose(code, figures, as_of, answers)
     return proposal.points, tuple(result.met for result in proposal.parts)
 
 
-# --------------------------------------------------------------------------- one test per threshold row
-
-
-@pytest.mark.parametrize(
-    "budget, expected",
-    [("6", ("2.0", (True,))), ("5", ("2.0", (True,))), ("4.9", ("0.0", (False,)))],
-    ids=["above", "edge_reaches", "below"],
-)
-def test_maintenance_budget_1_4_2_reaches_five_percent(budget, expected):
-    figures = {"maintenance_budget": budget, "project_cost": "100"}
-    assert _outcome("1.4.2", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "gov, expected",
-    [("11", ("1.0", (True,))), ("10", ("0.0", (False,))), ("9", ("0.0", (False,)))],
-    ids=["above", "edge_strict", "below"],
-)
-def test_gov_cameras_2_3_4_must_exceed_ten_percent(gov, expected):
-    figures = {"cameras_gov": gov, "cameras_total": "100"}
-    assert _outcome("2.3④", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "hd, expected",
-    [("81", ("1.0", (True,))), ("80", ("0.0", (False,))), ("79", ("0.0", (False,)))],
-    ids=["above", "edge_strict", "below"],
-)
-def test_hd_cameras_2_3_5_must_exceed_eighty_percent(hd, expected):
-    figures = {"key_area_cameras_hd": hd, "key_area_cameras": "100"}
-    assert _outcome("2.3⑤", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "alarmed, expected",
-    [("51", ("1.0", (True,))), ("50", ("0.0", (False,))), ("49", ("0.0", (False,)))],
-    ids=["above", "edge_strict", "below"],
-)
-def test_networked_alarms_2_3_6_must_exceed_half(alarmed, expected):
-    figures = {"key_units_alarm": alarmed, "key_units_total": "100"}
-    assert _outcome("2.3⑥", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "intervals, expected",
-    [
-        (("1.5", "2", "5", "8"), ("1.0", (True, True, True, True))),
-        (("2", "3", "10", "10"), ("1.0", (True, True, True, True))),
-        (("2.1", "3", "10", "10"), ("0.7", (False, True, True, True))),
-        (("2.1", "3.1", "10.5", "11"), ("0.0", (False, False, False, False))),
-    ],
-    ids=["all_under", "edge_reaches", "one_over_rounds_down", "all_over"],
-)
-def test_road_capture_intervals_2_4_4_stay_within_limits(intervals, expected):
-    codes = ("interval_main_road", "interval_secondary_road", "interval_township_road", "interval_alley")
-    assert _outcome("2.4④", dict(zip(codes, intervals, strict=True))) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "crowded, general, expected",
-    [
-        ("2", "4", ("1.0", (True, True))),
-        ("3", "5", ("1.0", (True, True))),
-        ("3.1", "5", ("0.5", (False, True))),
-        ("3.1", "5.1", ("0.0", (False, False))),
-    ],
-    ids=["under", "edge_reaches", "crowded_over", "both_over"],
-)
-def test_pedestrian_capture_2_5_3_stays_within_limits(crowded, general, expected):
-    figures = {"interval_crowded_area": crowded, "interval_general_area": general}
-    assert _outcome("2.5③", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "covered, expected",
-    [("100", ("2.0", (True,))), ("99", ("0.0", (False,)))],
-    ids=["edge_reaches_full_coverage", "below"],
-)
-def test_village_coverage_2_6_1_needs_full_coverage_in_2017(covered, expected):
-    figures = {"villages_covered": covered, "villages_total": "100"}
-    assert _outcome("2.6.1", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "shops, urban, rural, expected",
-    [
-        ("100", "95", "85", ("1.0", (True, True, True))),
-        ("100", "90", "80", ("1.0", (True, True, True))),
-        ("99", "90", "80", ("0.6", (False, True, True))),
-        ("99", "89", "79", ("0.0", (False, False, False))),
-    ],
-    ids=["above", "edge_reaches", "one_below_rounds_down", "all_below"],
-)
-def test_household_coverage_2_7_1_meets_three_rates(shops, urban, rural, expected):
-    figures = {
-        "shops_covered": shops,
-        "shops_total": "100",
-        "urban_households_covered": urban,
-        "urban_households_total": "100",
-        "rural_households_covered": rural,
-        "rural_households_total": "100",
-    }
-    assert _outcome("2.7①", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "networked, expected",
-    [("71", ("0.5", (True,))), ("70", ("0.5", (True,))), ("69", ("0.0", (False,)))],
-    ids=["above", "edge_reaches", "below"],
-)
-def test_access_control_2_7_2_needs_seventy_percent_in_2017(networked, expected):
-    figures = {"estates_networked": networked, "estates_eligible": "100"}
-    assert _outcome("2.7②", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "estates, villages, units, expected",
-    [
-        ("95", "90", "95", ("1.0", (True, True, True))),
-        ("90", "85", "90", ("1.0", (True, True, True))),
-        ("90", "84", "90", ("0.6", (True, False, True))),
-        ("89", "84", "89", ("0.0", (False, False, False))),
-    ],
-    ids=["above", "edge_reaches", "one_below_rounds_down", "all_below"],
-)
-def test_compliance_rates_2_7_3_meet_three_rates(estates, villages, units, expected):
-    figures = {
-        "estates_compliant": estates,
-        "estates_total": "100",
-        "villages_compliant": villages,
-        "villages_total": "100",
-        "units_compliant": units,
-        "units_total": "100",
-    }
-    assert _outcome("2.7③", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "from_video, expected",
-    [("21", ("5.0", (True,))), ("20", ("0.0", (False,))), ("19", ("0.0", (False,)))],
-    ids=["above", "edge_strict", "below"],
-)
-def test_cases_from_video_3_4_1_must_exceed_twenty_percent(from_video, expected):
-    figures = {"cases_solved_video": from_video, "cases_solved": "100"}
-    assert _outcome("3.4.1", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "cameras, expected",
-    [("29", ("5.0", (True,))), ("30", ("5.0", (True,))), ("31", ("0.0", (False,)))],
-    ids=["under", "edge_reaches", "over"],
-)
-def test_watch_staff_4_1_1_cover_at_most_fifteen_cameras_each(cameras, expected):
-    figures = {"key_cameras": cameras, "watch_staff": "2"}
-    assert _outcome("4.1.1", figures) == (Decimal(expected[0]), expected[1])
-
-
-@pytest.mark.parametrize(
-    "working, uptime, usable, expected",
-    [
-        ("91", "96", "97", ("10.0", (True, True, True))),
-        ("90", "95", "95", ("6.6", (False, True, True))),
-        ("91", "94.9", "95", ("6.6", (True, False, True))),
-        ("90", "94.9", "94.9", ("0.0", (False, False, False))),
-    ],
-    ids=["above", "edges_strict_and_reaching", "uptime_below", "all_below"],
-)
-def test_normal_operation_5_3_1_mixes_strict_and_reaching_parts(working, uptime, usable, expected):
-    figures = {
-        "key_site_systems_ok": working,
-        "key_site_systems": "100",
-        "gov_uptime_pct": uptime,
-        "gov_image_usable_pct": usable,
-    }
-    assert _outcome("5.3.1", figures) == (Decimal(expected[0]), expected[1])
-
-
-def test_part_result_strict_edge_reports_value_equal_to_threshold():
-    result = _propose("2.3④", {"cameras_gov": "10", "cameras_total": "100"}).parts[0]
-    assert (result.value, result.threshold, result.met) == (Decimal("0.1"), Decimal("0.10"), False)
+# The threshold rows of 附件1, boundary by boundary, are in test_rule_boundaries.py.
 
 
 @pytest.mark.parametrize(
@@ -252,16 +76,18 @@ def test_propose_strict_upper_bound_must_stay_below_threshold(kind, figures, met
     assert tuple(result.met for result in propose(rule, Decimal("1"), decimals, AS_OF).parts) == met
 
 
-def test_propose_explanation_lists_each_part_verdict():
-    proposal = _propose("2.5③", {"interval_crowded_area": "3.1", "interval_general_area": "5"})
+def test_propose_explanation_lists_each_clause_verdict():
+    proposal = _propose("2.5③", {"interval_crowded_area": "3.1", "interval_general_area": "5"},
+                        answers={"high_altitude_points": True})
     assert proposal.explanation == (
-        "满足1/2项条件，建议得分0.5分（满分1分）。\n"
-        "未达到：治安复杂、人群密集区域正常行走不超过3分钟被拍摄一次（实测3.1，要求不超过3）\n"
-        "达到：一般区域正常行走不超过5分钟被拍摄一次（实测5，要求不超过5）"
+        "满足2/3项条件，建议得分0.6分（满分1分）。\n"
+        "未达到：治安复杂区域和人群密集广场、大型集会场所正常行走不超过3分钟被拍摄一次（实测3.1，要求不超过3）\n"
+        "达到：一般区域正常行走不超过5分钟被拍摄一次（实测5，要求不超过5）\n"
+        "达到：同时建设高空视频监控点位，实现全面覆盖（街镇答复：是，须经评审员核对佐证材料）"
     )
 
 
-# --------------------------------------------------------------------------- unmeasurable parts
+# --------------------------------------------------------------------------- unmeasurable and zero parts
 
 
 def test_propose_missing_figure_gives_no_points():
@@ -273,20 +99,27 @@ def test_propose_missing_figure_gives_no_points():
     )
 
 
-def test_propose_zero_denominator_gives_no_points():
-    proposal = _propose("4.1.1", {"key_cameras": "30", "watch_staff": "0"})
+def test_legacy_rule_zero_denominator_counts_as_not_met():
+    rule = rule_from_dict({"parts": [{"kind": "ratio_at_least", "label": "占比", "numerator": "a", "denominator": "b",
+                                      "threshold": "0.5", "strict": False}]})
+    proposal = propose(rule, Decimal("2"), {"a": Decimal("0"), "b": Decimal("0")}, AS_OF)
     result = proposal.parts[0]
-    assert (proposal.points, result.value, result.met, result.zero_denominator) == (None, None, None, True)
-    assert (
-        proposal.explanation
-        == "无法自动评分：\n按重点监控摄像机数15:1配备值守人员（每人不超过15台）：“值守人员数”为0，无法计算比例"
+    assert (proposal.points, result.value, result.met, result.zero_denominator) == (Decimal("0.0"), None, False, True)
+    assert proposal.explanation == "满足0/1项条件，建议得分0.0分（满分2分）。\n未达到：占比（“b”为0，按未满足计）"
+
+
+def test_propose_one_missing_figure_withholds_whole_proposal():
+    figures = {"interval_main_road": "1", "interval_secondary_road": "1", "interval_township_road": "3"}
+    proposal = _propose("2.4④", figures, answers={"alley_entrances_captured": True})
+    assert (proposal.points, tuple(result.met for result in proposal.parts)) == (None, (True, True, True, True, None))
+
+
+def test_propose_unanswered_question_withholds_proposal_and_is_never_taken_as_yes():
+    proposal = _propose("2.5③", {"interval_crowded_area": "1", "interval_general_area": "1"})
+    assert proposal.points is None
+    assert proposal.explanation == (
+        "无法自动评分：\n同时建设高空视频监控点位，实现全面覆盖：尚未作答“是否同时建设高空视频监控点位，实现全面覆盖”"
     )
-
-
-def test_propose_one_unmeasurable_part_withholds_whole_proposal():
-    figures = {"interval_main_road": "1", "interval_secondary_road": "1", "interval_township_road": "1"}
-    proposal = _propose("2.4④", figures)
-    assert (proposal.points, tuple(result.met for result in proposal.parts)) == (None, (True, True, True, None))
 
 
 def test_propose_none_figure_counts_as_missing():
@@ -320,23 +153,39 @@ def test_stage_threshold_in_force_follows_ended_months(as_of, threshold):
     assert _propose("2.6.1", figures, as_of).parts[0].threshold == threshold
 
 
+NETWORKED = {"villages_networked": True}
+
+
 def test_village_coverage_2_6_1_as_of_2016_06_needs_eighty_percent():
     june_2016 = datetime.date(2016, 6, 15)
-    reached = _outcome("2.6.1", {"villages_covered": "80", "villages_total": "100"}, june_2016)
-    short = _outcome("2.6.1", {"villages_covered": "79", "villages_total": "100"}, june_2016)
-    assert (reached, short) == ((Decimal("2.0"), (True,)), (Decimal("0.0"), (False,)))
+    reached = _outcome("2.6.1", {"villages_covered": "80", "villages_total": "100"}, june_2016, NETWORKED)
+    short = _outcome("2.6.1", {"villages_covered": "79", "villages_total": "100"}, june_2016, NETWORKED)
+    assert (reached, short) == ((Decimal("2.0"), (True, True)), (Decimal("1.0"), (False, True)))
 
 
 def test_village_coverage_2_6_1_as_of_2017_06_needs_full_coverage():
     june_2017 = datetime.date(2017, 6, 15)
-    eighty = _outcome("2.6.1", {"villages_covered": "80", "villages_total": "100"}, june_2017)
-    full = _outcome("2.6.1", {"villages_covered": "100", "villages_total": "100"}, june_2017)
-    assert (eighty, full) == ((Decimal("0.0"), (False,)), (Decimal("2.0"), (True,)))
+    eighty = _outcome("2.6.1", {"villages_covered": "80", "villages_total": "100"}, june_2017, NETWORKED)
+    full = _outcome("2.6.1", {"villages_covered": "100", "villages_total": "100"}, june_2017, NETWORKED)
+    assert (eighty, full) == ((Decimal("1.0"), (False, True)), (Decimal("2.0"), (True, True)))
 
 
 def test_access_control_2_7_2_as_of_2016_06_needs_half():
     figures = {"estates_networked": "50", "estates_eligible": "100"}
     assert _outcome("2.7②", figures, datetime.date(2016, 6, 30)) == (Decimal("0.5"), (True,))
+
+
+def test_rule_from_dict_reads_clauses_requirements_ranges_and_zero_meanings():
+    rule = rule_from_dict(FIXTURE_CRITERIA["5.3.1"][1]["rule"])
+    assert [clause.label for clause in rule.clauses] == [
+        "重点单位、要害部位技防监控系统正常运行和设施完好率超过90%",
+        "政府投资建设的治安监控系统正常运行率和视频图像可利用率均达95%以上",
+    ]
+    assert [len(clause.parts) for clause in rule.clauses] == [1, 2]
+    assert rule.answers == {"operation_mechanism": "是否已明确维护管理责任主体、落实运行管理资金、依法加强日常检查"}
+    assert rule.divisors == {"key_site_systems": Zero.NOT_APPLICABLE}
+    budget = rule_from_dict(FIXTURE_CRITERIA["1.4.2"][1]["rule"]).clauses[1].parts[0]
+    assert (budget.threshold, budget.high, budget.beyond) == (Decimal("0.05"), Decimal("0.10"), Beyond.ABOVE)
 
 
 # --------------------------------------------------------------------------- rules from JSON
@@ -364,6 +213,7 @@ def test_rule_from_dict_builds_staged_part():
         stages=(Stage(YearMonth(2015, 12), Decimal("0.50")), Stage(YearMonth(2016, 12), Decimal("0.70"))),
         numerator="estates_networked",
         denominator="estates_eligible",
+        zero=Zero.NOT_APPLICABLE,
     )
 
 
@@ -382,7 +232,7 @@ def _part(**changes):
     "data, message",
     [
         ({"parts": []}, "评分规则的“parts”应为非空列表"),
-        ({"parts": [], "extra": 1}, "评分规则应为只含“parts”的对象"),
+        ({"parts": [], "extra": 1}, "评分规则应为只含“clauses”（及可选“requires”）的对象"),
         ({"parts": [_part(kind="ratio_between")]}, "第1项条件的类型“ratio_between”无效"),
         ({"parts": [_part(), _part(treshold="3")]}, "第2项条件含有无法识别的字段：treshold"),
         ({"parts": [_part(numerator="a")]}, "第1项条件含有无法识别的字段：numerator"),
@@ -739,7 +589,8 @@ def test_propose_points_stay_between_zero_and_max_in_tenths(code, data):
     rule = rule_from_dict(data_rule["rule"])
     figure = st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=2))
     figures = {metric: data.draw(figure) for metric in rule.metrics}
-    proposal = propose(rule, Decimal(data_rule["points"]), figures, data.draw(st.dates()))
+    answers = {code: data.draw(st.one_of(st.none(), st.booleans())) for code in rule.answers}
+    proposal = propose(rule, Decimal(data_rule["points"]), figures, data.draw(st.dates()), answers=answers)
     if proposal.points is not None:
         assert Decimal(0) <= proposal.points <= Decimal(data_rule["points"])
         assert proposal.points == proposal.points.quantize(Decimal("0.1"))
@@ -755,8 +606,8 @@ def test_propose_points_stay_between_zero_and_max_in_tenths(code, data):
         ("100", "100", ("0.0", (False,))),
         ("101", "100", ("0.0", (False,))),
         ("0", "1", ("5.0", (True,))),
-        ("0", "0", (None, (None,))),
-        ("3", "0", (None, (None,))),
+        ("0", "0", ("0.0", (False,))),
+        ("3", "0", ("0.0", (False,))),
     ],
     ids=["one_fewer", "edge_unchanged", "one_more", "down_to_zero", "zero_baseline_zero", "zero_baseline_rise"],
 )
@@ -775,12 +626,12 @@ def test_preventable_cases_3_3_1_explains_the_change():
     assert "未达到：辖区可防性案件数较上一年度下降（实测上升25%，要求降幅超过0%）" in explanation("100")
 
 
-def test_preventable_cases_3_3_1_without_a_usable_baseline_is_not_scored():
+def test_preventable_cases_3_3_1_without_a_baseline_is_not_scored_and_a_zero_one_cannot_fall():
     missing = _propose("3.3.1", {"cases_preventable": "5"})
     zero = _propose("3.3.1", {"cases_preventable": "5", "cases_preventable_baseline": "0"})
-    assert (missing.points, zero.points) == (None, None)
+    assert (missing.points, zero.points) == (None, Decimal("0.0"))
     assert "辖区可防性案件数较上一年度下降：缺少“上一年度可防性案件数”" in missing.explanation
-    assert "辖区可防性案件数较上一年度下降：“上一年度可防性案件数”为0，无法计算降幅" in zero.explanation
+    assert "未达到：辖区可防性案件数较上一年度下降（“上一年度可防性案件数”为0，按未满足计）" in zero.explanation
 
 
 def _decrease_rule(threshold, strict):
