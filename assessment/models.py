@@ -296,7 +296,7 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         """Dates every new password hash, however it was set (set_password, create_user, a form, an import), so its
-        age (PASSWORD_MAX_AGE_DAYS) is always known."""
+        age (PASSWORD_MAX_AGE_DAYS) is always known; a login's last_login update leaves no history record."""
         from django.utils import timezone
 
         stored = getattr(self, "_stored_password", None)
@@ -305,7 +305,14 @@ class User(AbstractUser):
             update_fields = kwargs.get("update_fields")
             if update_fields is not None and "password" in update_fields:
                 kwargs["update_fields"] = {*update_fields, "password_changed_at"}
-        super().save(*args, **kwargs)
+        quiet = kwargs.get("update_fields") is not None and set(kwargs["update_fields"]) <= {"last_login"}
+        if quiet:
+            self.skip_history_when_saving = True  # each login saves last_login: no history record for that
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            if quiet:
+                del self.skip_history_when_saving
         self._stored_password = self.__dict__.get("password")
 
     # Roles, each in one place; views, services, templates and the API ask these.

@@ -79,3 +79,12 @@ def test_api_basic_auth_locks_after_failure_limit_then_unlocks(client, official,
     admin.force_login(admin_user)
     admin.post(reverse("account-unlock", args=[official.pk]))
     assert client.get(url, **basic("zhang", PASSWORD)).status_code == 200
+
+
+def test_lockouts_listed_in_the_axes_admin_in_chinese(client, official, admin_user):
+    for _attempt in range(5):
+        login(client, "wrong-password")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "登录尝试（锁定）" in page
+    assert "zhang" in page

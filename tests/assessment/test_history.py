@@ -41,3 +41,12 @@ def test_new_models_have_history(db, criteria):
     user.save()
     assert [r.history_type for r in User.history.filter(id=user.pk).order_by("history_date")] == ["+", "~"]
     assert not hasattr(User.history.model, "password")
+
+
+def test_logins_leave_no_account_history(client, db):
+    UserFactory(username="h2", role="viewer")
+    user = User.objects.get(username="h2")
+    before = User.history.filter(id=user.pk).count()
+    client.post(reverse("login"), {"username": "h2", "password": "secret-pass-123"})
+    assert User.objects.get(pk=user.pk).last_login is not None
+    assert User.history.filter(id=user.pk).count() == before
