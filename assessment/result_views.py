@@ -35,7 +35,8 @@ def results(request):
         return render(request, "assessment/results.html", {"round": round_, "hidden": round_ is not None})
     sections = list(Section.objects.filter(rubric_id=round_.rubric_id))
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "rank"
-    search = request.GET.get("q", "").strip()[:50]
+    # A NUL cannot be in a town's name, and PostgreSQL refuses it in a query.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:50]
     rows = visible_results(request.user, round_, stored.round_rows(round_, sort, search))
     page = Paginator(rows, RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = stored.as_results(page.object_list)

@@ -43,6 +43,11 @@ class TownResult(models.Model):
     def __str__(self):
         return f"{self.town_id} · {self.total}"
 
+    @property
+    def final(self):
+        """Every item is scored: until then the total is provisional (暂定)."""
+        return self.scored == self.item_count
+
 
 class SectionResult(models.Model):
     """A town's points in one 一类指标 of a round (after the late policy)."""
