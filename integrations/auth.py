@@ -5,6 +5,7 @@ service account; `request.auth` is the client. Missing credentials on a protecte
 `WWW-Authenticate: Api-Key` because this class is listed first.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, throttling
 from rest_framework_api_key.permissions import KeyParser
@@ -33,6 +34,15 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return f'{SCHEME} realm="api"'
+
+
+class OptionalBasicAuthentication(authentication.BasicAuthentication):
+    """HTTP Basic, only while API_BASIC_AUTH is on: read per request, so the switch needs no restart of the views."""
+
+    def authenticate(self, request):
+        if not settings.API_BASIC_AUTH:
+            return None
+        return super().authenticate(request)
 
 
 class ClientRateThrottle(throttling.SimpleRateThrottle):

@@ -194,7 +194,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "integrations.auth.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        *(["rest_framework.authentication.BasicAuthentication"] if API_BASIC_AUTH else []),
+        "integrations.auth.OptionalBasicAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["integrations.auth.ClientRateThrottle"],  # each client's own rate
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "access.api.AccountInGoodStanding"],

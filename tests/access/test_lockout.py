@@ -8,8 +8,6 @@ from django.urls import reverse
 from tests.factories import UserFactory
 
 PASSWORD = "secret-pass-123"
-BASIC_ON = {**settings.REST_FRAMEWORK, "DEFAULT_AUTHENTICATION_CLASSES": [
-    "rest_framework.authentication.SessionAuthentication", "rest_framework.authentication.BasicAuthentication"]}
 
 
 @pytest.fixture
@@ -63,7 +61,7 @@ def test_town_official_cannot_unlock(client, official, town_a):
     assert client.post(reverse("account-unlock", args=[official.pk])).status_code == 403
 
 
-@override_settings(REST_FRAMEWORK=BASIC_ON)
+@override_settings(API_BASIC_AUTH=True)
 def test_api_basic_auth_locks_after_failure_limit_then_unlocks(client, official, admin_user):
     url = reverse("api-rounds")
     assert client.get(url, **basic("zhang", PASSWORD)).status_code == 200
