@@ -42,7 +42,8 @@ def test_load_demo_twice_changes_nothing(db, settings, capsys):
     settings.DEBUG = True
     call_command("load_demo", password="first-pass-1")
     call_command("load_demo", password="second-pass-2")
-    assert User.objects.count() == 7 + 9  # demo logins, plus an author without login for each other town
+    # demo logins, an author without login for each other town, and the demo API clients' service accounts
+    assert User.objects.count() == 7 + 9 + 3
     assert Round.objects.count() == 2
     assert User.objects.get(username="official1").check_password("first-pass-1")
     assert capsys.readouterr().out.splitlines()[-1] == "演示账号已存在，未作任何修改。"
