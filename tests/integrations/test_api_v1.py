@@ -347,3 +347,10 @@ def test_create_api_client_command_prints_a_working_key(client, open_round, caps
     call_command("create_api_client", "区综治中心", role="viewer", district="六合区")
     key = capsys.readouterr().out.strip().rsplit("密钥：", 1)[1]
     assert client.get("/api/v1/rounds/", **key_header(key)).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/schema/"])
+def test_schema_refusal_is_json(client, path):
+    response = client.get(path)
+    assert response.status_code == 401 and response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_authenticated"
