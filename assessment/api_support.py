@@ -31,8 +31,7 @@ class Pagination(LimitOffsetPagination):
 
 def exception_handler(exc, context):
     """DRF's handler, then: Django's English 404 texts become DRF's Chinese one, validation errors get a `detail`
-    summing them up, every error a stable `code` first, and an error raised before content negotiation (an
-    unknown `?format=`) is rendered as JSON."""
+    summing them up, every error a stable `code` first, and every error is rendered as JSON."""
     if isinstance(exc, Http404):
         # get_object_or_404's "No Round matches the given query." is English: use DRF's Chinese text instead.
         exc = exceptions.NotFound(str(exc) if CHINESE.search(str(exc)) else None)
@@ -42,7 +41,9 @@ def exception_handler(exc, context):
     if response is None:
         return None
     request = context.get("request")
-    if request is not None and getattr(request, "accepted_renderer", None) is None:
+    if request is not None:
+        # Errors are always JSON: also before content negotiation (an unknown `?format=`) and on the schema
+        # views, whose own renderers would write them as YAML or as an OpenAPI document.
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     if not (isinstance(response.data, dict) and "detail" in response.data):
         errors = response.data if isinstance(response.data, dict) else {"errors": response.data}

@@ -50,8 +50,9 @@ def test_load_demo_twice_changes_nothing(db, settings, capsys):
     settings.DEBUG = True
     call_command("load_demo", password="first-pass-1")
     call_command("load_demo", password="second-pass-2")
-    # demo logins, plus an author without login for each other town of 六合区 and the two of 浦口区
-    assert User.objects.count() == 9 + 9 + 2
+    # demo logins, an author without login for each other town of 六合区 and the two of 浦口区,
+    # and the demo API clients' service accounts
+    assert User.objects.count() == 9 + 9 + 2 + 3
     assert Round.objects.count() == 3
     assert User.objects.get(username="official1").check_password("first-pass-1")
     assert capsys.readouterr().out.splitlines()[-1] == "演示账号已存在，未作任何修改。"

@@ -327,3 +327,30 @@ def test_upload_and_submit(client, town_key, open_round, town_a):
     again = client.post(f"/api/v1/submissions/{item.pk}/submit/", {}, content_type="application/json",
                         **key_header(town_key))
     assert again.status_code == 409 and again.json()["detail"] == "该考察点已提交，无需重复提交。"
+
+
+def test_demo_clients_have_their_printed_keys(client, open_round):
+    from integrations.demo import DEMO_CLIENTS, create_demo_clients
+
+    create_demo_clients()
+    create_demo_clients()  # a second run changes nothing
+    for _name, role, _town, _unit, key in DEMO_CLIENTS:
+        response = client.get("/api/v1/towns/", **key_header(key))
+        assert response.status_code == 200, role
+    town_rows = client.get("/api/v1/towns/", **key_header(DEMO_CLIENTS[2][4])).json()["results"]
+    assert [row["name"] for row in town_rows] == ["雄州街道"]
+
+
+def test_create_api_client_command_prints_a_working_key(client, open_round, capsys):
+    from django.core.management import call_command
+
+    call_command("create_api_client", "区综治中心", role="viewer", district="六合区")
+    key = capsys.readouterr().out.strip().rsplit("密钥：", 1)[1]
+    assert client.get("/api/v1/rounds/", **key_header(key)).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/schema/"])
+def test_schema_refusal_is_json(client, path):
+    response = client.get(path)
+    assert response.status_code == 401 and response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_authenticated"
