@@ -1,8 +1,10 @@
+
 """Background exports: one build per round at a time, reuse while the data is unchanged, expiry, retry, purge."""
 
 import datetime
 import io
 import os
+import tempfile
 
 import pytest
 from django.core.files.storage import default_storage
@@ -98,9 +100,12 @@ def test_result_of_an_expired_build_is_dropped(large, reviewer, open_round, monk
 
     def slow_build(round_, town=None, progress=None):
         ExportJob.objects.filter(pk=job.pk).update(status="failed")  # expired while this worker was stuck
-        return b"late"
+        late = tempfile.TemporaryFile()
+        late.write(b"late")
+        late.seek(0)
+        return late
 
-    monkeypatch.setattr(exports, "build_round_workbook", slow_build)
+    monkeypatch.setattr(exports, "round_workbook_file", slow_build)
     exports.build_export.call(job.pk)
     job.refresh_from_db()
     assert (job.status, job.file.name) == ("failed", "")
