@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 
 def fill_codes(apps, schema_editor):
-    """Give the towns already loaded the 行政区划代码 the fixture now carries (国家统计局《统计用区划代码》,
-    see the fixture's `town_codes_source`); towns the fixture does not name keep an empty code."""
+    """Give the towns already loaded the 行政区划代码 the fixture now carries (in the 12-digit 统计用区划代码 form;
+    where they come from is the fixture's `town_codes_source`); towns the fixture does not name keep an empty code."""
     Town = apps.get_model("assessment", "Town")
     with open(settings.BASE_DIR / "fixtures" / "rubric_2017.json", encoding="utf-8") as handle:
         towns = json.load(handle).get("towns", [])
