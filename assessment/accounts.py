@@ -14,6 +14,14 @@ from assessment.models import Evidence, ExportJob, Figure, Review, Submission, T
 logger = logging.getLogger(__name__)
 
 
+def people():
+    """Active accounts of persons: who can fill, be reminded or be counted as staffing a town or unit.
+
+    An API client's service account is active but is a system, not a person, so it never counts here.
+    """
+    return User.objects.filter(is_active=True, api_client__isnull=True)
+
+
 def has_acted(user):
     """Whether the user left any trace in any round: as author of a row or of a history record."""
     traces = (

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessment.accounts import people
 from assessment.models import Part, ResponsibleUnit, User
 
 
@@ -78,7 +79,7 @@ def staffed_units(submission):
     """Ids of the item's units with an active account: the town's officials, or a department's. One query."""
     units = [link.unit for link in links(submission.criterion)]
     town_level = [u.id for u in units if u.level == ResponsibleUnit.Level.TOWN]
-    accounts = User.objects.filter(is_active=True).filter(
+    accounts = people().filter(
         Q(role=User.Role.TOWN, town_id=submission.town_id) | Q(role=User.Role.DEPARTMENT, unit__in=units)
     )
     staffed = set()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Subquery, Sum
 
+from assessment.accounts import people
 from assessment.models import Figure, Round, Submission
 
 
@@ -87,7 +88,7 @@ def unit_input(submission):
     editors = set(Submission.history.filter(id=submission.id).values_list("history_user__role", "history_user__unit_id"))
     editors |= set(Evidence.history.filter(submission_id=submission.id).values_list("history_user__role", "history_user__unit_id"))
     links = list(submission.criterion.unit_links.all())
-    staffed = set(User.objects.filter(role=User.Role.DEPARTMENT, unit__in=[link.unit_id for link in links], is_active=True)
+    staffed = set(people().filter(role=User.Role.DEPARTMENT, unit__in=[link.unit_id for link in links])
                   .values_list("unit_id", flat=True))
     rows = []
     for link in links:

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch, Q
 
+from assessment.accounts import people
 from assessment.models import Criterion, CriterionUnit, ResponsibleUnit, Rubric, Town, User
 from assessment.scoping import reaching
 
@@ -77,7 +78,7 @@ def _criteria(rubric):
 def _active_fillers(district):
     """Ids of the district's towns that have an active official, and of the units with an active department official
     who may answer for this district."""
-    accounts = User.objects.filter(is_active=True).filter(
+    accounts = people().filter(
         Q(role=User.Role.TOWN, town__district=district)
         | Q(role=User.Role.DEPARTMENT, unit__isnull=False) & reaching(district.pk)
     )

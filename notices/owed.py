@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
+from assessment.accounts import people
 from assessment.models import CriterionUnit, Submission, User
 from assessment.scoping import reaching
 
@@ -32,7 +33,7 @@ def fillers(round_):
     the district, its city or the province."""
     town_officials = Q(role=User.Role.TOWN, town__district_id=round_.district_id)
     departments = Q(role=User.Role.DEPARTMENT, unit__isnull=False) & reaching(round_.district_id)
-    return User.objects.filter(town_officials | departments, is_active=True).order_by("id")
+    return people().filter(town_officials | departments).order_by("id")
 
 
 def stand_in(*, town=None, unit=None):

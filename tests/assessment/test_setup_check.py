@@ -173,3 +173,15 @@ def test_page_query_count_constant(client, reviewer, open_round, police, django_
         page = client.get(reverse("setup-check")).content.decode()
     assert page.count("data-criterion=") == 2
     assert f"全部 {11 + extra_towns} 个街镇" in page
+
+
+def test_an_api_clients_service_account_staffs_nothing(liuhe, rubric):
+    from integrations.clients import create_client
+
+    town = Town.objects.get(name="雄州街道")
+    create_client("街镇对接系统", role="town", town=town)
+    police = ResponsibleUnit.objects.get(name="区公安分局")
+    create_client("公安统计系统", role="department", district=liuhe, unit=police)
+    found = findings(liuhe)
+    assert "雄州街道" in [t.name for t in found.towns_without_officials]
+    assert "区公安分局" in [unit.name for unit in found.idle_units]
