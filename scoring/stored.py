@@ -14,6 +14,8 @@ Reads: `results_for_round` (every town, no items), `results_for_town` (one town,
 from that town's items alone), `round_rows` for a paged, sorted or searched list.
 """
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -38,6 +40,27 @@ def _today():
 
 # --------------------------------------------------------------------------- writing
 
+_batch = threading.local()
+
+
+@contextmanager
+def deferred():
+    """For bulk loaders (the demo, seed_scale): a one-item refresh asked for inside the block is done once per round
+    when the block ends without error, instead of after every write. Whole-round refreshes still run at once, so a
+    read inside the block finds rows, though not yet the block's latest writes."""
+    if getattr(_batch, "rounds", None) is not None:
+        yield
+        return
+    _batch.rounds = {}
+    try:
+        yield
+        rounds = _batch.rounds
+    finally:
+        _batch.rounds = None
+    for round_ in rounds.values():
+        refresh(round_)
+
+
 
 def _compute(round_, town_ids=None, *, as_of):
     """The engine's results for a round (only `town_ids`' towns when given; ranks then cover only those)."""
@@ -54,6 +77,10 @@ def refresh(round_, town_ids=None, as_of=None):
 
     The whole round is recomputed instead when its rows are missing or were computed for another day.
     """
+    pending = getattr(_batch, "rounds", None)
+    if pending is not None and town_ids is not None:
+        pending[round_.pk] = round_
+        return
     as_of = as_of or _today()
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if town_ids is not None and not _fresh(round_, as_of):

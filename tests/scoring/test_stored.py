@@ -178,3 +178,17 @@ def test_a_days_old_round_is_recomputed_before_it_is_read(open_round, town_a):
     rows = stored.round_rows(open_round)
     assert {row.computed_for for row in rows} == {stored._today()}
     assert 99 not in {row.overdue for row in rows}
+
+
+def test_deferred_writes_refresh_each_round_once_at_the_end(open_round, official_a, reviewer):
+    stored.refresh(open_round)
+    item = _fresh(_items(open_round, [official_a])[0])
+    with stored.deferred():
+        _fill(item, official_a, 0)
+        services.score(_fresh(item.pk), user=reviewer, points=Decimal("2"), comment="", override_reason="x",
+                       version=_fresh(item.pk).version)
+        inside = TownResult.objects.get(round=open_round, town=official_a.town)
+        assert (inside.total, inside.scored) == (Decimal("0.0"), 0)
+    row = TownResult.objects.get(round=open_round, town=official_a.town)
+    assert (row.total, row.scored) == (Decimal("2.0"), 1)
+    assert stored.differences(open_round) == []
