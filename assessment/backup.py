@@ -58,10 +58,29 @@ class _Hashing(io.RawIOBase):
         return data
 
 
+class MissingFileError(Exception):
+    """A file the database refers to is not in the storage: the backup would be incomplete."""
+
+
 def write_backup(directory):
-    """Write `liuhe-backup-<date-time>.tar.gz` into `directory`; return its path."""
+    """Write `liuhe-backup-<date-time>.tar.gz` into `directory`; return its path.
+
+    The archive is written under a `.part` name and renamed once complete, so an archive under the final name is
+    always whole; a failed backup leaves nothing behind.
+    """
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     path = Path(directory) / f"liuhe-backup-{stamp}.tar.gz"
+    partial = path.with_name(path.name + ".part")
+    try:
+        _write_archive(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.rename(path)
+    return path
+
+
+def _write_archive(path):
     manifest = {"created_at": timezone.now().isoformat(), "files": {}}
     with tempfile.TemporaryDirectory() as work, tarfile.open(path, "w:gz") as archive:
         dump = Path(work) / DATABASE
@@ -75,11 +94,13 @@ def write_backup(directory):
         info = tarfile.TarInfo(MANIFEST)
         info.size = len(data)
         archive.addfile(info, io.BytesIO(data))
-    return path
 
 
 def _add_stored(archive, name):
-    stream, size = open_stream(_Stored(name))
+    try:
+        stream, size = open_stream(_Stored(name))
+    except FileNotFoundError:
+        raise MissingFileError(name) from None
     hashing = _Hashing(stream)
     info = tarfile.TarInfo(FILES + name)
     info.size = size
@@ -137,7 +158,10 @@ def restore_backup(path):
             if member.name.startswith(FILES):
                 _write_stored(member.name[len(FILES):], archive.extractfile(member))
     with tempfile.TemporaryDirectory() as work, tarfile.open(path, "r:gz") as archive:
-        archive.extract(DATABASE, work, filter="data")
+        # Copied out by its fixed name rather than extract(): no path from the archive is used, and Debian 12's
+        # Python 3.11.2 has no extraction filters.
+        with archive.extractfile(DATABASE) as source, open(Path(work) / DATABASE, "wb") as dump:
+            shutil.copyfileobj(source, dump, 1 << 16)
         with transaction.atomic():
             connection.check_constraints()  # PostgreSQL truncates only tables without pending deferred checks
             call_command("flush", interactive=False, verbosity=0)

@@ -26,5 +26,8 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s" id=%({x-request-id}o)s'
 # nginx on the same machine sets X-Forwarded-For / X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27 would open a control socket under $HOME (/srv/liuhe, read-only under the unit's ProtectSystem=strict);
+# the unit reloads and stops gunicorn with signals, so the socket is not needed.
+control_socket_disable = True
 # Shared memory instead of disk for the workers' heartbeat files.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.backup import upload_backup, write_backup
+from assessment.backup import MissingFileError, upload_backup, write_backup
 
 
 class Command(BaseCommand):
@@ -17,6 +17,13 @@ class Command(BaseCommand):
         where.add_argument("--bucket", action="store_true", help="保存到文件存储的 backups/ 下（配置了 S3 时即存储桶）")
 
     def handle(self, *args, **options):
+        try:
+            self._back_up(options)
+        except MissingFileError as missing:
+            raise CommandError(f"文件存储中缺少文件 {missing}（数据库引用了它），备份未完成，未留下备份文件。"
+                               "请检查存储配置（S3_* 或 MEDIA_ROOT）。") from None
+
+    def _back_up(self, options):
         if options["bucket"]:
             with tempfile.TemporaryDirectory() as work:
                 name = upload_backup(write_backup(work))
