@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from assessment.models import Criterion, Metric
 from assessment.scoping import parse_id, rounds_for_user
+from integrations.schema import errors
 from scoring import engine, trial
 from scoring.loader import propose_with
 
@@ -25,7 +26,7 @@ class ProposeRequest(serializers.Serializer):
 
 
 class ProposeView(APIView):
-    @extend_schema(request=ProposeRequest, responses={200: dict})
+    @extend_schema(request=ProposeRequest, responses={200: dict, **errors(400, 401, 403, 404, 415, 429)})
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else {}
         round_id = parse_id(data.get("round"), "round") if not isinstance(data.get("round"), bool) else None
