@@ -4,9 +4,10 @@ Run (the database must already be seeded; nothing is written to it):
 
     DATABASE_URL=postgres://…/liuhe_scale .venv/bin/python benchmarks/bench_province.py --password P
 
-Starts gunicorn (2 workers, DEBUG off, 127.0.0.1) and stops it by its PID. Every measure is printed beside a
-floor measured in the same run, the ratio and the goal, then once more as `BENCH {json}` lines. Asserts
-nothing (it is not a test).
+Collects the static files first (DEBUG is off, so pages need their manifest), then starts gunicorn (2 workers,
+DEBUG off, 127.0.0.1) and stops it by its PID. The seeded accounts have no authenticator, so two-factor login is
+off unless REQUIRE_2FA is set. Every measure is printed beside a floor measured in the same run, the ratio and the
+goal, then once more as `BENCH {json}` lines. Asserts nothing (it is not a test).
 """
 
 import argparse
@@ -32,6 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liuhe_portal.settings")
 os.environ["DJANGO_DEBUG"] = ""
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
+os.environ.setdefault("REQUIRE_2FA", "")
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SECTION_SQL = """
@@ -55,6 +57,7 @@ def main():
     import django
 
     django.setup()
+    _collect_static()
     print(f"database: {_database_name()}")
     context = _context()
     print(f"rounds: {context['rounds']}, towns: {context['towns']}; measured round {context['round'].pk} "
@@ -88,6 +91,13 @@ def _arguments():
 
 
 # --------------------------------------------------------------------------- what is measured
+
+
+def _collect_static():
+    """With DEBUG off pages name their static files through the manifest, which only collectstatic writes."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _database_name():
