@@ -307,7 +307,10 @@ def _older_rounds(context, repeat):
                                   ("assessment_evidence", "submission_id")):
                 cursor.execute(f"DELETE FROM {table} WHERE {column} IN "
                                "(SELECT id FROM assessment_submission WHERE round_id = ANY(%s))", [older])
-            for table in ("assessment_figure", "assessment_submission", "assessment_roundtransition"):
+            cursor.execute("DELETE FROM scoring_sectionresult WHERE result_id IN "
+                           "(SELECT id FROM scoring_townresult WHERE round_id = ANY(%s))", [older])
+            for table in ("assessment_figure", "assessment_submission", "assessment_roundtransition",
+                          "scoring_townresult"):
                 cursor.execute(f"DELETE FROM {table} WHERE round_id = ANY(%s)", [older])
             cursor.execute("DELETE FROM assessment_round WHERE id = ANY(%s)", [older])
             cursor.execute("ANALYZE")
