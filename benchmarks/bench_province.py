@@ -185,15 +185,16 @@ def _workbook_memory(context):
 
 
 def _run_child(kind, argument, output):
-    """(seconds the child spent writing, its peak resident memory in MB) from a fresh interpreter."""
-    child = subprocess.Popen([sys.executable, __file__, "--child", kind, argument, str(output)],
-                             stdout=subprocess.PIPE, env=os.environ.copy())
-    _pid, status, usage = os.wait4(child.pid, 0)
-    seconds = float(child.stdout.read().decode().strip().splitlines()[-1])
-    child.stdout.close()
-    if status != 0:
-        raise RuntimeError(f"{kind} child failed: {status}")
-    return seconds, usage.ru_maxrss / 1024  # Linux reports kilobytes
+    """(seconds the child spent writing, its peak resident memory in MB) from a fresh interpreter.
+
+    The child reports its own VmHWM: wait4's ru_maxrss would also count this process's memory at the fork.
+    """
+    done = subprocess.run([sys.executable, __file__, "--child", kind, argument, str(output)],
+                          stdout=subprocess.PIPE, env=os.environ.copy(), check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} child failed: {done.returncode}")
+    seconds, peak_kb = done.stdout.decode().strip().splitlines()[-1].split()
+    return float(seconds), int(peak_kb) / 1024
 
 
 def _dump_cells(workbook_path, cells_path):
@@ -218,7 +219,7 @@ def _dump_cells(workbook_path, cells_path):
 
 
 def _child(options):
-    """In a fresh interpreter with Django set up alike: write one workbook, print the seconds it took."""
+    """In a fresh interpreter with Django set up alike: write one workbook, print its seconds and peak memory."""
     import django
 
     django.setup()
@@ -231,8 +232,14 @@ def _child(options):
         write_round_workbook(Round.objects.get(pk=int(argument)), output)
     else:
         _write_only(argument, output)
-    print(time.perf_counter() - started)
+    print(time.perf_counter() - started, _peak_kb())
     return 0
+
+
+def _peak_kb():
+    """This process's peak resident memory (VmHWM, kB), which starts afresh at exec."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
 
 def _write_only(cells_path, output):
