@@ -1,11 +1,11 @@
 """A province-sized data set for load and memory measurements (`manage.py seed_scale`).
 
-Cities, districts and towns, a round per year in every district (the newest
+Cities (real 江苏 ones), districts and towns, a round per year in every district (the newest
 open, the older ones archived), and in every round: 60% of items scored, 20%
 submitted, the rest drafts or untouched; figures, evidence rows pointing at one
 shared placeholder file, reviews with their history and the workflow's
-transitions. Rows go in through `bulk_create`, not the services, so 1,300 towns
-× 41 items × 3 rounds take minutes; the services are exercised by the tests.
+transitions, then each round's stored results. Rows go in through `bulk_create`, not the services, so 1,300
+towns × 41 items × 3 rounds take minutes; the services are exercised by the tests.
 Seeded, so two runs with the same arguments give the same data.
 """
 
@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from assessment.demo import DEMO_PDF, demo_figures
 from assessment.models import (
+    City,
     Criterion,
     District,
     Evidence,
@@ -35,11 +36,15 @@ from assessment.models import (
     Transition,
     User,
 )
+from scoring import stored
 
 SCALE_PREFIX = "scale-"
 MARKER_ACCOUNT = "scale-reviewer"  # its existence means the data set is already there
-JIANGSU_CITIES = ("南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市", "淮安市", "盐城市", "扬州市",
-                  "镇江市", "泰州市", "宿迁市")
+# 江苏's 设区市 with their administrative division codes.
+JIANGSU_CITIES = (("南京市", "320100"), ("无锡市", "320200"), ("徐州市", "320300"), ("常州市", "320400"),
+                  ("苏州市", "320500"), ("南通市", "320600"), ("连云港市", "320700"), ("淮安市", "320800"),
+                  ("盐城市", "320900"), ("扬州市", "321000"), ("镇江市", "321100"), ("泰州市", "321200"),
+                  ("宿迁市", "321300"))
 # Share of a round's items in each state; what is left over stays untouched (未填报).
 STATE_SHARES = (("scored", 0.60), ("submitted", 0.20), ("draft", 0.10))
 RETURNED_BEFORE_SCORED = 0.15  # scored items that were sent back once first
@@ -57,9 +62,10 @@ def seed(*, towns, districts, cities, rounds, password, today=None, seed_value=1
     rng = random.Random(seed_value)
     today = today or timezone.localdate()
     rubric = Rubric.objects.order_by("-version").first()
-    places = create_places(towns, districts, cities)
-    log(f"{len(places)} 区, {sum(len(t) for t in places.values())} 街镇")
-    accounts = create_accounts(places, password)
+    city_rows = create_cities(cities)
+    places = create_places(towns, districts, city_rows)
+    log(f"{len(city_rows)} 市, {len(places)} 区, {sum(len(t) for t in places.values())} 街镇")
+    accounts = create_accounts(places, password, city_rows[0])
     counts = {"districts": len(places), "towns": sum(len(t) for t in places.values()), "rounds": 0}
     for back in reversed(range(rounds)):
         year = today.year - back
@@ -72,12 +78,12 @@ def seed(*, towns, districts, cities, rounds, password, today=None, seed_value=1
 # --------------------------------------------------------------------------- places and people
 
 
-def city_of(index, cities):
-    """The city of the index-th district (districts spread evenly over the first `cities` cities of 江苏).
-
-    Districts carry their city as a name prefix until cities are a level of their own; adapt only this.
-    """
-    return JIANGSU_CITIES[index % min(cities, len(JIANGSU_CITIES))]
+def create_cities(count):
+    """The first `count` cities of 江苏 (at most 13), in code order; ones already in the database are reused."""
+    wanted = JIANGSU_CITIES[:count]
+    existing = {city.code: city for city in City.objects.filter(code__in=[code for _name, code in wanted])}
+    City.objects.bulk_create(City(name=name, code=code) for name, code in wanted if code not in existing)
+    return list(City.objects.filter(code__in=[code for _name, code in wanted]).order_by("code"))
 
 
 def district_sizes(towns, districts):
@@ -91,9 +97,11 @@ def district_sizes(towns, districts):
 
 
 def create_places(towns, districts, cities):
-    """District → its towns; names like 南京市·规模区003 and 规模区003第07街道."""
+    """District → its towns; districts spread evenly over `cities` in turn, names like 南京市·规模区003 and
+    规模区003第07街道 (the name only reads well: the district's city is its `city`)."""
     made = District.objects.bulk_create(
-        District(name=f"{city_of(n, cities)}·规模区{n + 1:03d}") for n in range(districts)
+        District(name=f"{cities[n % len(cities)].name}·规模区{n + 1:03d}", city=cities[n % len(cities)])
+        for n in range(districts)
     )
     rows = []
     for district, size in zip(made, district_sizes(towns, districts), strict=True):
@@ -108,15 +116,16 @@ def create_places(towns, districts, cities):
     return places
 
 
-def create_accounts(places, password):
-    """scale-province, scale-city, scale-reviewer (all districts) and scale-town-<town id> for every town.
+def create_accounts(places, password, city):
+    """scale-province (no district, no city: the whole province), scale-city (`city`'s districts), scale-reviewer
+    and scale-town-<town id> for every town.
 
     The password is hashed once and shared: hashing it 1,300 times would take longer than the rest.
     """
     hashed = make_password(password)
     users = [
         User(username="scale-province", role=User.Role.VIEWER, last_name="省级领导", password=hashed),
-        User(username="scale-city", role=User.Role.VIEWER, last_name="市级领导", password=hashed),
+        User(username="scale-city", role=User.Role.VIEWER, last_name="市级领导", city=city, password=hashed),
         User(username=MARKER_ACCOUNT, role=User.Role.REVIEWER, last_name="规模评审员", password=hashed),
     ]
     users += [User(username=f"{SCALE_PREFIX}town-{town.pk}", role=User.Role.TOWN, town=town,
@@ -148,6 +157,7 @@ def create_year(rubric, places, year, today, accounts, rng, *, archived):
     for round_ in rounds:
         fill_round(round_, places[round_.district], criteria, metrics, reviewer, rng, shared=shared,
                    officials=accounts["officials"])
+        stored.refresh(round_)  # pages read the stored results, which the services would have kept
     return len(rounds)
 
 
@@ -195,8 +205,8 @@ def fill_round(round_, towns, criteria, metrics, reviewer, rng, *, shared=None, 
             (Evidence(submission=item, file=shared.file.name, shared_file=shared, original_name=shared.original_name,
                       description="工作台账及现场照片", kind="pdf", size=shared.size, sha256=shared.sha256)
              for item, _state in handed_in), batch_size=BATCH)
-    reviews = [Review(submission=item, points=_points(item.criterion, rng), comment="材料齐全，符合要求。",
-                      reviewer=reviewer, reviewed_at=when + datetime.timedelta(days=30))
+    reviews = [Review(submission=item, round=round_, points=_points(item.criterion, rng),
+                      comment="材料齐全，符合要求。", reviewer=reviewer, reviewed_at=when + datetime.timedelta(days=30))
                for item, state in handed_in if state == "scored"]
     bulk_create_with_history(reviews, Review, batch_size=BATCH, default_user=reviewer,
                              default_date=when + datetime.timedelta(days=30))
@@ -233,12 +243,16 @@ def _transitions(handed_in, reviewer, officials, rng):
     rows = []
     for item, state in handed_in:
         official = officials.get(item.town_id)  # user id of the town's account
-        rows.append(Transition(submission=item, from_status="draft", to_status="submitted", actor_id=official))
+
+        def step(before, after, actor_id, comment="", item=item):
+            return Transition(submission=item, round_id=item.round_id, from_status=before, to_status=after,
+                              actor_id=actor_id, comment=comment)
+
+        rows.append(step("draft", "submitted", official))
         if state != "scored":
             continue
         if rng.random() < RETURNED_BEFORE_SCORED:
-            rows += [Transition(submission=item, from_status="submitted", to_status="returned", actor=reviewer,
-                                comment="佐证材料不完整，请补充现场照片。"),
-                     Transition(submission=item, from_status="returned", to_status="submitted", actor_id=official)]
-        rows.append(Transition(submission=item, from_status="submitted", to_status="scored", actor=reviewer))
+            rows += [step("submitted", "returned", reviewer.pk, "佐证材料不完整，请补充现场照片。"),
+                     step("returned", "submitted", official)]
+        rows.append(step("submitted", "scored", reviewer.pk))
     Transition.objects.bulk_create(rows, batch_size=BATCH)

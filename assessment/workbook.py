@@ -24,6 +24,7 @@ from appeals.services import adjusted_after_publication
 from assessment.models import Criterion, CriterionUnit, Review, Submission, User
 from assessment.result_status import any_provisional, provisional_note, status_label
 from assessment.sheet_writer import CENTER, HEADER, LEFT, NOTE, TITLE, TOTAL_LABEL, open_book, setup_sheet
+from scoring import stored
 from scoring.loader import deadlines_of, round_results
 
 TITLE_ROW, HEADER_ROW = 1, 2
@@ -106,8 +107,12 @@ def round_workbook_file(round_, *, town=None, as_of=None, progress=None):
 def town_standings(round_, as_of, town=None):
     """Every town's rank, sections, total, 达标 and item outcomes (`TownResult`), only `town`'s if given.
 
-    The one place the workbook reads results from, so their source can change without touching the sheets.
+    The one place the workbook reads results from, so their source can change without touching the sheets. One
+    town's export for today reads its stored standing and its own items only, not the whole round through the engine.
     """
+    if town is not None and as_of == _today():
+        result = stored.results_for_town(round_, town.pk)
+        return [result] if result is not None else []
     return [r for r in round_results(round_, as_of) if town is None or r.town_id == town.pk]
 
 

@@ -4,9 +4,10 @@ Run (the database must already be seeded; nothing is written to it):
 
     DATABASE_URL=postgres://…/liuhe_scale .venv/bin/python benchmarks/bench_province.py --password P
 
-Starts gunicorn (2 workers, DEBUG off, 127.0.0.1) and stops it by its PID. Every measure is printed beside a
-floor measured in the same run, the ratio and the goal, then once more as `BENCH {json}` lines. Asserts
-nothing (it is not a test).
+Collects the static files first (DEBUG is off, so pages need their manifest), then starts gunicorn (2 workers,
+DEBUG off, 127.0.0.1) and stops it by its PID. The seeded accounts have no authenticator, so two-factor login is
+off unless REQUIRE_2FA is set. Every measure is printed beside a floor measured in the same run, the ratio and the
+goal, then once more as `BENCH {json}` lines. Asserts nothing (it is not a test).
 """
 
 import argparse
@@ -32,6 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liuhe_portal.settings")
 os.environ["DJANGO_DEBUG"] = ""
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
+os.environ.setdefault("REQUIRE_2FA", "")
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SECTION_SQL = """
@@ -55,6 +57,7 @@ def main():
     import django
 
     django.setup()
+    _collect_static()
     print(f"database: {_database_name()}")
     context = _context()
     print(f"rounds: {context['rounds']}, towns: {context['towns']}; measured round {context['round'].pk} "
@@ -88,6 +91,13 @@ def _arguments():
 
 
 # --------------------------------------------------------------------------- what is measured
+
+
+def _collect_static():
+    """With DEBUG off pages name their static files through the manifest, which only collectstatic writes."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _database_name():
@@ -175,15 +185,16 @@ def _workbook_memory(context):
 
 
 def _run_child(kind, argument, output):
-    """(seconds the child spent writing, its peak resident memory in MB) from a fresh interpreter."""
-    child = subprocess.Popen([sys.executable, __file__, "--child", kind, argument, str(output)],
-                             stdout=subprocess.PIPE, env=os.environ.copy())
-    _pid, status, usage = os.wait4(child.pid, 0)
-    seconds = float(child.stdout.read().decode().strip().splitlines()[-1])
-    child.stdout.close()
-    if status != 0:
-        raise RuntimeError(f"{kind} child failed: {status}")
-    return seconds, usage.ru_maxrss / 1024  # Linux reports kilobytes
+    """(seconds the child spent writing, its peak resident memory in MB) from a fresh interpreter.
+
+    The child reports its own VmHWM: wait4's ru_maxrss would also count this process's memory at the fork.
+    """
+    done = subprocess.run([sys.executable, __file__, "--child", kind, argument, str(output)],
+                          stdout=subprocess.PIPE, env=os.environ.copy(), check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} child failed: {done.returncode}")
+    seconds, peak_kb = done.stdout.decode().strip().splitlines()[-1].split()
+    return float(seconds), int(peak_kb) / 1024
 
 
 def _dump_cells(workbook_path, cells_path):
@@ -208,7 +219,7 @@ def _dump_cells(workbook_path, cells_path):
 
 
 def _child(options):
-    """In a fresh interpreter with Django set up alike: write one workbook, print the seconds it took."""
+    """In a fresh interpreter with Django set up alike: write one workbook, print its seconds and peak memory."""
     import django
 
     django.setup()
@@ -221,8 +232,14 @@ def _child(options):
         write_round_workbook(Round.objects.get(pk=int(argument)), output)
     else:
         _write_only(argument, output)
-    print(time.perf_counter() - started)
+    print(time.perf_counter() - started, _peak_kb())
     return 0
+
+
+def _peak_kb():
+    """This process's peak resident memory (VmHWM, kB), which starts afresh at exec."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
 
 def _write_only(cells_path, output):
@@ -297,7 +314,10 @@ def _older_rounds(context, repeat):
                                   ("assessment_evidence", "submission_id")):
                 cursor.execute(f"DELETE FROM {table} WHERE {column} IN "
                                "(SELECT id FROM assessment_submission WHERE round_id = ANY(%s))", [older])
-            for table in ("assessment_figure", "assessment_submission", "assessment_roundtransition"):
+            cursor.execute("DELETE FROM scoring_sectionresult WHERE result_id IN "
+                           "(SELECT id FROM scoring_townresult WHERE round_id = ANY(%s))", [older])
+            for table in ("assessment_figure", "assessment_submission", "assessment_roundtransition",
+                          "scoring_townresult"):
                 cursor.execute(f"DELETE FROM {table} WHERE round_id = ANY(%s)", [older])
             cursor.execute("DELETE FROM assessment_round WHERE id = ANY(%s)", [older])
             cursor.execute("ANALYZE")

@@ -48,12 +48,15 @@ def logged_in_session(username):
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
 
     from assessment.models import User
 
     user = User.objects.get(username=username)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[0]
+    # The backend a password login records: the one that can load the user back (the lockout backend cannot).
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user"))
+    store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(user.pk), backend
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return settings.SESSION_COOKIE_NAME, store.session_key

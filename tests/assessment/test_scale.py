@@ -1,12 +1,15 @@
 """The province-sized data set of `seed_scale`: its proportions, accounts and refusal to run twice."""
 
+import io
 from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import timezone
 
-from assessment.models import District, Evidence, Figure, Review, Round, Submission, Town, Transition, User
+from assessment.models import City, District, Evidence, Figure, Review, Round, Submission, Town, Transition, User
+from scoring.models import TownResult
 
 PASSWORD = "scale-pass-1"
 
@@ -60,6 +63,37 @@ def test_accounts_share_the_password(seeded):
                                                                         "scale-reviewer"]
     assert sorted(u.town_id for u in accounts if u.role == "town") == sorted(t.pk for t in towns)
     assert {u.check_password(PASSWORD) for u in accounts} == {True}
+
+
+def test_districts_belong_to_real_cities(db):
+    call_command("seed_scale", towns=6, districts=3, cities=2, rounds=1, password=PASSWORD, stdout=None)
+    assert list(City.objects.values_list("name", "code")) == [("南京市", "320100"), ("无锡市", "320200")]
+    districts = District.objects.filter(name__contains="规模区").order_by("name")
+    assert [(d.name, d.city.code) for d in districts] == [
+        ("南京市·规模区001", "320100"), ("南京市·规模区003", "320100"), ("无锡市·规模区002", "320200")]
+
+
+def test_province_and_city_accounts_have_their_levels(seeded):
+    province, city = User.objects.get(username="scale-province"), User.objects.get(username="scale-city")
+    assert (province.district_id, province.city_id) == (None, None)
+    assert (city.district_id, city.city.name) == (None, "南京市")
+    province.full_clean()
+    city.full_clean()
+
+
+def test_rows_carry_their_round(seeded):
+    rounds = _scale_rounds()
+    assert Review.objects.filter(round__in=rounds).exclude(round=F("submission__round")).count() == 0
+    assert Review.history.filter(round__in=rounds).exclude(round=F("submission__round")).count() == 0
+    assert Transition.objects.filter(round__in=rounds).exclude(round=F("submission__round")).count() == 0
+    assert Review.history.filter(round__in=rounds).count() == Review.objects.filter(round__in=rounds).count()
+
+
+def test_stored_results_match_a_rebuild(seeded):
+    assert TownResult.objects.filter(round__in=_scale_rounds()).count() == 2 * 6
+    out = io.StringIO()
+    call_command("rebuild_results", check=True, stdout=out)
+    assert out.getvalue() == "已保存的结果与重算一致。\n"
 
 
 def test_second_run_is_refused_with_a_message(seeded):

@@ -284,6 +284,19 @@ def test_town_workbook_keeps_rank_among_all_towns(scored, town_a):
     assert [sheet["A4"].value, sheet["B4"].value, sheet["J4"].value] == [2, town_a.name, 4.0]
 
 
+def test_todays_town_workbook_reads_the_stored_standing_not_the_whole_round(scored, town_a, monkeypatch):
+    expected = next(r for r in round_results(scored) if r.town_id == town_a.pk)
+
+    def whole_round(*args, **kwargs):
+        raise AssertionError("one town's export of today must not compute the whole round")
+
+    monkeypatch.setattr("assessment.workbook.round_results", whole_round)
+    sheet = _read(build_round_workbook(scored, town=town_a))["汇总"]
+    assert [sheet["A4"].value, sheet["B4"].value, sheet["J4"].value] == [expected.rank, town_a.name,
+                                                                         float(expected.total)]
+    assert sheet["B5"].value is None
+
+
 # --------------------------------------------------------------------------- progress and queries
 
 
