@@ -29,9 +29,11 @@ BACKUP_CODES_KEY = "access_backup_codes"
 
 
 def _next_url(request):
+    """Where to go after this step: a path of this site, else the home page (never a view name taken from input)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    ok = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    return target if ok else "home"
+    ok = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure())
+    return target if ok else reverse("home")
 
 
 @never_cache

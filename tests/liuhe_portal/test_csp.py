@@ -87,10 +87,11 @@ def test_every_main_page_of_every_role_has_policy_and_no_inline_script(client, d
         client.logout()
     assert found == []
     # Every role really saw its pages (a redirect or 403 is not a page walked).
-    assert pages == {"admin": 20, "leader": 9, "official1": 7, "official2": 7, "police": 7, "reviewer": 16,
-                     "transport": 7}
+    assert pages == {"admin": 20, "city": 9, "leader": 9, "official1": 7, "official2": 7, "police": 7, "province": 9,
+                     "reviewer": 16, "transport": 7}
     not_theirs = [("/review/", 403), ("/results/charts/", 403), ("/appeals/", 403)]
-    assert refused == {"admin": [], "leader": [("/review/", 403), ("/appeals/", 403)], "official1": not_theirs,
+    readers = [("/review/", 403), ("/appeals/", 403)]
+    assert refused == {"admin": [], "city": readers, "leader": readers, "official1": not_theirs, "province": readers,
                        "official2": not_theirs, "police": not_theirs, "reviewer": [], "transport": not_theirs}
     _pdf_evidence_is_shown_in_a_same_origin_frame(client, demo)
 
