@@ -16,8 +16,9 @@ from storages.utils import clean_name
 CHUNK_BYTES = 64 * 1024
 
 # A file shown in the browser (PDF, image) runs in a sandbox: a script inside a PDF gets an opaque origin and cannot
-# act with the user's session; nosniff keeps the browser from reading it as anything but its declared type.
-INLINE_HEADERS = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"}
+# act with the user's session; only the portal's own pages may frame it; nosniff keeps the browser from reading it as
+# anything but its declared type.
+INLINE_HEADERS = {"Content-Security-Policy": "sandbox; frame-ancestors 'self'", "X-Content-Type-Options": "nosniff"}
 ATTACHMENT_HEADERS = {"X-Content-Type-Options": "nosniff"}
 
 

@@ -24,7 +24,7 @@ def _evidence(item, official, content=PDF_BYTES, name="验收 报告.pdf"):
 def test_inline_evidence_is_sandboxed(client_a, item, official_a):
     evidence = _evidence(item, official_a)
     response = client_a.get(reverse("evidence", args=[evidence.pk]), {"inline": "1"})
-    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Content-Security-Policy"] == "sandbox; frame-ancestors 'self'"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == "inline; " + NAME_HEADER
@@ -34,7 +34,7 @@ def test_inline_evidence_is_sandboxed(client_a, item, official_a):
 def test_inline_image_is_sandboxed_too(client_a, item, official_a):
     evidence = _evidence(item, official_a, PNG_BYTES, "点位.png")
     response = client_a.get(reverse("evidence", args=[evidence.pk]), {"inline": "1"})
-    assert (response["Content-Security-Policy"], response["Content-Type"]) == ("sandbox", "image/png")
+    assert (response["Content-Security-Policy"], response["Content-Type"]) == ("sandbox; frame-ancestors 'self'", "image/png")
 
 
 def test_evidence_without_inline_is_an_attachment(client_a, item, official_a):
@@ -61,7 +61,7 @@ def test_local_storage_behind_nginx_answers_with_x_accel_redirect(client_a, item
     assert response["X-Accel-Redirect"] == "/protected-media/" + evidence.file.name
     assert response.content == b""
     assert response["Content-Disposition"] == "inline; " + NAME_HEADER
-    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["Content-Security-Policy"] == "sandbox; frame-ancestors 'self'"
 
 
 @pytest.fixture
