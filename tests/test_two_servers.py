@@ -24,11 +24,18 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from assessment.models import Evidence, ExportJob
+from assessment.standard import load_default_standard
 from tests.factories import PDF_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 BUCKET = "liuhe-evidence"
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def rubric(transactional_db):
+    """附件1 as the data migration loads it: an earlier transactional test's flush may have emptied the tables."""
+    return load_default_standard()
 
 
 @pytest.fixture(autouse=True)
