@@ -22,7 +22,7 @@ PER_TOWN_SHEET = 24 * 2**10  # bytes: one sheet's bookkeeping, well below what i
 
 def _round_of(rubric, reviewer, towns, number):
     """A district of `towns` towns and its round, filled like the province data set (60% scored …)."""
-    places = scale.create_places(towns, 1, 1)
+    places = scale.create_places(towns, 1, scale.create_cities(1))
     [(district, district_towns)] = places.items()
     district.name = f"内存区{number}"
     district.save()
