@@ -9,7 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k3#Vq9!zR7$wP2&nT6*yL4(uB8)eH1^dS5@gJ0%cX-mF_aZ+oQ"  # 50 characters, as check --deploy wants
 POSTGRES = "postgres://postgres@127.0.0.1:5432/liuhe_unused"  # never connected to by `check`
 CLEARED = {"SECRET_KEY", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "ALLOW_SQLITE", "DJANGO_HTTPS",
-           "ALLOWED_HOSTS", "SECURE_HSTS_PRELOAD", "ADMINS", "LOG_DIR"}
+           "ALLOWED_HOSTS", "SECURE_HSTS_PRELOAD", "ADMINS", "LOG_DIR",
+           "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the last is set by the browser tests for their own process only
 
 
 def _run(env, *args):

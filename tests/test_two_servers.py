@@ -81,11 +81,17 @@ def cluster(tmp_path):
         "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": database_url(), "CONN_MAX_AGE": "0",
         "S3_ENDPOINT_URL": s3, "S3_BUCKET": BUCKET, "S3_ACCESS_KEY_ID": "test", "S3_SECRET_ACCESS_KEY": "test",
         "S3_REGION": "us-east-1", "EXPORT_SYNC_MAX_TOWNS": "1", "MEDIA_ROOT": str(tmp_path / "unused-media"),
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "STATIC_ROOT": str(tmp_path / "static"),
+        "REQUIRE_2FA": "0",  # the sessions below are made without a second factor; 2FA has its own tests
     }
-    env.pop("DOWNLOAD_X_ACCEL_PREFIX", None)
+    for name in ("DOWNLOAD_X_ACCEL_PREFIX", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     logs = tmp_path / "logs"
     logs.mkdir()
+    # With DEBUG off pages name their hashed static files, which only collectstatic's manifest knows.
+    collect = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env,
+                             capture_output=True, text=True)
+    assert collect.returncode == 0, collect.stderr
     commands = {
         "s3": [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(ports["s3"])],
         "a": [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{ports['a']}", "-w", "1", "--graceful-timeout", "2", "liuhe_portal.wsgi"],
@@ -118,7 +124,8 @@ def cluster(tmp_path):
 def logged_in(user):
     """A browser session for `user`, made in the shared database (the login page itself is not under test)."""
     session = SessionStore()
-    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[0]
+    # The backend a password login records: the lockout backend listed first only guards authentication.
+    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     browser = requests.Session()
